@@ -1,0 +1,86 @@
+// finovy-sim: a stateful simulator of the Finovy host-rental API.
+// Options of the simulator: tenants, timings and injected faults.
+#ifndef FINOVY_SIM_OPTIONS_HPP
+#define FINOVY_SIM_OPTIONS_HPP
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace finovy::sim {
+
+// An account of the simulated service.
+struct tenant
+{
+    std::string uuid;
+    std::string secret;
+    double balance = 100000.0;   // wallet, in yuan
+    bool real_name = true;       // false: creating hosts and disks answers 1037
+};
+
+// How a rate-limited request is answered.
+enum class rate_limit_answer
+{
+    api_code,   // HTTP 200 with {"code":220025}
+    http_429,   // HTTP 429 Too Many Requests, no envelope
+};
+
+// Faults injected into the answers of /v1 endpoints (never into /__sim).
+// Rates are probabilities in [0, 1], drawn per request from the seeded generator.
+struct fault_options
+{
+    std::chrono::milliseconds latency{0};          // added before each request is processed
+    std::chrono::milliseconds latency_jitter{0};   // plus a uniform random part in [0, jitter]
+    double http_error_rate = 0;                    // 502/503 with an HTML body; not processed
+    double malformed_rate = 0;                     // processed; the body is not JSON
+    double truncated_rate = 0;                     // processed; the JSON is cut short (framing intact)
+    unsigned close_every = 0;                      // close the connection after every N-th answer, silently
+    double reset_mid_response_rate = 0;            // processed; half the answer is sent, then RST
+    double reset_before_response_rate = 0;         // processed; RST instead of an answer
+    double rate_limit_rps = 0;                     // per tenant; 0 disables the limit
+    rate_limit_answer rate_limit_mode = rate_limit_answer::api_code;
+    double pending_rate = 0;                       // creates answer 6005 "creation pending"
+    bool error_http_status = false;                // API errors carry a matching 4xx/5xx status
+    std::vector<std::string> paths;                // only requests whose path contains one of these; empty: all
+};
+
+struct options
+{
+    std::string address = "127.0.0.1";
+    unsigned short port = 0;                       // 0 picks a free port
+    bool plain = false;                            // serve HTTP instead of HTTPS (debugging only)
+    std::string cert_dir;                          // ca.pem is written here, or read if present; empty: a temporary directory
+    std::vector<std::string> cert_names = {"127.0.0.1", "localhost"};
+    std::vector<std::string> static_tokens;        // tokens that never expire, for the first tenant
+    std::vector<tenant> tenants;                   // empty: the built-in tenants (see default_tenants())
+    std::string catalog_json;                      // empty: the built-in catalog (see default_catalog_json())
+
+    std::chrono::milliseconds token_ttl = std::chrono::minutes(30);
+    std::chrono::milliseconds boot_time{1500};     // power on: 0 -> 1 -> 2
+    std::chrono::milliseconds shutdown_time{1000}; // power off: 2 -> 4 -> 0
+    std::chrono::milliseconds reboot_time{1500};   // reboot: 2 -> 1 -> 2
+    std::chrono::milliseconds disk_time{500};      // mount, unmount and destroy of a disk
+    double time_scale = 1.0;                       // simulated seconds per real second (billing, periods)
+
+    fault_options faults;
+    std::uint64_t seed = 0;                        // 0: seeded from the clock
+    bool log_requests = false;                     // one line per request on stderr (never a token)
+};
+
+// The tenants the simulator starts with when options::tenants is empty:
+// the demo tenant first, a second verified tenant, an unverified one and a poor one.
+std::vector<tenant> default_tenants();
+
+// The built-in catalog of images and packages, as JSON text (the format --catalog reads).
+const char* default_catalog_json();
+
+// JSON <-> fault_options, the format of /__sim/faults. Unknown keys are errors.
+boost::json::object to_json(const fault_options& f);
+void merge_faults(fault_options& f, const boost::json::object& changes);   // throws std::invalid_argument
+
+}   // namespace finovy::sim
+
+#endif

@@ -1,0 +1,94 @@
+// Tolerant readers of request parameters: the API's clients send numbers as strings and
+// strings as numbers, so the simulator accepts both, as the real service appears to.
+#ifndef FINOVY_SIM_FIELDS_HPP
+#define FINOVY_SIM_FIELDS_HPP
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace finovy::sim::detail {
+
+enum class fstate
+{
+    missing,
+    bad,
+    ok
+};
+
+template <class T>
+struct field
+{
+    fstate state = fstate::missing;
+    T value{};
+    bool ok() const { return state == fstate::ok; }
+};
+
+inline std::optional<std::int64_t> parse_int(std::string_view s)
+{
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size() || s.empty())
+        return std::nullopt;
+    return v;
+}
+
+inline field<std::string> str_field(const boost::json::object& o, std::string_view key)
+{
+    auto it = o.find(key);
+    if (it == o.end() || it->value().is_null())
+        return {};
+    const auto& v = it->value();
+    if (v.is_string())
+        return {fstate::ok, std::string(v.get_string())};
+    if (v.is_int64())
+        return {fstate::ok, std::to_string(v.get_int64())};
+    if (v.is_uint64())
+        return {fstate::ok, std::to_string(v.get_uint64())};
+    return {fstate::bad, {}};
+}
+
+inline field<std::int64_t> int_field(const boost::json::object& o, std::string_view key)
+{
+    auto it = o.find(key);
+    if (it == o.end() || it->value().is_null())
+        return {};
+    const auto& v = it->value();
+    if (v.is_int64())
+        return {fstate::ok, v.get_int64()};
+    if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+        return {fstate::ok, static_cast<std::int64_t>(v.get_uint64())};
+    if (v.is_double() && v.get_double() == static_cast<double>(static_cast<std::int64_t>(v.get_double())))
+        return {fstate::ok, static_cast<std::int64_t>(v.get_double())};
+    if (v.is_string())
+        if (auto n = parse_int(v.get_string()))
+            return {fstate::ok, *n};
+    if (v.is_string() && v.get_string().empty())
+        return {};
+    return {fstate::bad, {}};
+}
+
+// The value of `key` in a query string "a=1&b=2" (no percent-decoding: ids are alphanumeric).
+inline std::optional<std::string_view> query_param(std::string_view query, std::string_view key)
+{
+    while (!query.empty())
+    {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        auto eq = pair.find('=');
+        if (pair.substr(0, eq) == key)
+            return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        if (amp == std::string_view::npos)
+            break;
+        query.remove_prefix(amp + 1);
+    }
+    return std::nullopt;
+}
+
+}   // namespace finovy::sim::detail
+
+#endif
