@@ -1,0 +1,15 @@
+// finovy-cpp: the C++20 coroutine SDK for the Finovy (渲大师) cloud host-rental open API.
+#ifndef FINOVY_HPP
+#define FINOVY_HPP
+
+#include <finovy/client.hpp>
+#include <finovy/client_options.hpp>
+#include <finovy/decode.hpp>
+#include <finovy/diagnostics.hpp>
+#include <finovy/enums.hpp>
+#include <finovy/error.hpp>
+#include <finovy/models.hpp>
+#include <finovy/secret.hpp>
+#include <finovy/with_diagnostics.hpp>
+
+#endif

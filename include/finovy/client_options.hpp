@@ -1,0 +1,122 @@
+// Configuration of a finovy::client, and the per-call overrides.
+#ifndef FINOVY_CLIENT_OPTIONS_HPP
+#define FINOVY_CLIENT_OPTIONS_HPP
+
+#include <finovy/config.hpp>
+#include <finovy/error.hpp>
+
+#include <boost/beast/http/verb.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace finovy {
+
+inline constexpr std::string_view production_endpoint = "https://client.xuandashi.com";
+inline constexpr std::string_view sandbox_endpoint = "https://client-sandbox.xuandashi.com";
+
+// When and how often a call is tried again. The wait before attempt n+1 is drawn uniformly
+// from [0, min(max_backoff, initial_backoff * multiplier^(n-1))] ("full jitter"), and never
+// less than a server's Retry-After.
+struct retry_policy
+{
+    int max_attempts = 4;                                 // 1: never retry
+    std::chrono::milliseconds initial_backoff{200};
+    std::chrono::milliseconds max_backoff{5000};
+    double multiplier = 2.0;
+};
+
+// Reported once per attempt to client_options::observer, for logs and metrics.
+// Never carries a token, a secret or a password.
+struct attempt_event
+{
+    std::string_view operation;          // "get_host"
+    boost::beast::http::verb method;
+    std::string_view path;               // "/v1/pve/open/one/Ab12Cd34Ef" (query included)
+    int attempt = 1;                     // 1, 2, ...
+    unsigned http_status = 0;            // 0: no answer
+    int api_code = 0;                    // the envelope's code, 0 on success or without envelope
+    std::string_view trace_id;
+    error_code error;                    // the attempt's outcome
+    std::chrono::microseconds latency{0};
+    bool reused_connection = false;      // a kept-alive connection, no handshake
+    bool will_retry = false;
+};
+
+struct client_options
+{
+    // Base URL: https://host[:port][/base-path]. http:// only with allow_insecure_http.
+    std::string endpoint = std::string(production_endpoint);
+
+    // Credentials: either a token issued beforehand (never renewed: an expired one fails
+    // with api_errc::unauthorized), or the account's uuid and app secret, with which the
+    // client fetches a token on first use, renews it before its effectiveTime runs out and
+    // once more on a 401, one getToken at a time however many calls wait for it.
+    std::string access_token;
+    std::string uuid;
+    std::string secret;
+    std::chrono::milliseconds token_refresh_margin{120'000};   // at most half the token's lifetime
+
+    // TLS: the system's trust store by default; ca_file adds a PEM file; ssl_context replaces
+    // both with the caller's own context (its verify mode and trust are used as they are).
+    // The server's certificate is always checked against the endpoint's host name (or
+    // tls_server_name), and TLS 1.2 is the minimum.
+    std::string ca_file;
+    std::shared_ptr<boost::asio::ssl::context> ssl_context;
+    std::string tls_server_name;          // empty: the endpoint's host
+    bool allow_insecure_http = false;     // http:// sends the token in clear: for local debugging only
+
+    // Connection pool: at most max_connections kept-alive connections; calls beyond that wait
+    // for one in FIFO order. A connection idle for longer than idle_timeout is closed.
+    std::size_t max_connections = 16;
+    std::chrono::milliseconds idle_timeout{30'000};
+
+    // Time: each attempt (connect, handshake, write, read) must finish within attempt_timeout;
+    // a whole call, retries and waits for a connection or a token included, within deadline.
+    std::chrono::milliseconds attempt_timeout{15'000};
+    std::chrono::milliseconds deadline{60'000};
+    retry_policy retry{};
+
+    std::size_t max_response_body = 4 * 1024 * 1024;   // larger answers fail with body_too_large
+    std::string user_agent = "finovy-cpp/" FINOVY_VERSION_STRING;
+
+    // Called after every attempt, on the thread that ran it. Keep it cheap and thread-safe.
+    std::function<void(const attempt_event&)> observer;
+};
+
+// Overrides of client_options for one call.
+struct call_options
+{
+    std::optional<std::chrono::milliseconds> attempt_timeout;
+    std::optional<std::chrono::milliseconds> deadline;
+    std::optional<int> max_attempts;
+};
+
+// Counters of a client, for tests, benchmarks and metrics.
+struct client_stats
+{
+    std::uint64_t calls = 0;                 // operations started
+    std::uint64_t attempts = 0;              // requests written, first tries and retries
+    std::uint64_t retries = 0;
+    std::uint64_t connections_opened = 0;    // TCP connections established
+    std::uint64_t handshakes_full = 0;
+    std::uint64_t handshakes_resumed = 0;    // TLS session resumption
+    std::uint64_t stale_connections = 0;     // kept-alive connections found closed by the server
+    std::uint64_t token_fetches = 0;
+    std::size_t connections_idle = 0;
+    std::size_t connections_busy = 0;
+    std::size_t waiting_for_connection = 0;
+};
+
+}   // namespace finovy
+
+#endif

@@ -1,0 +1,122 @@
+// One pooled connection, and the objects callers wait on for a connection or a token.
+#ifndef FINOVY_DETAIL_CONNECTION_HPP
+#define FINOVY_DETAIL_CONNECTION_HPP
+
+#include <finovy/diagnostics.hpp>
+#include <finovy/error.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/json/parser.hpp>
+
+#include <sys/socket.h>
+
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace finovy::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
+// A connection is used by one call at a time; its I/O runs on its own strand, so that a client
+// shared by several threads never touches one stream from two threads.
+struct connection
+{
+    explicit connection(const asio::any_io_executor& ex) : strand(asio::make_strand(ex)) {}
+
+    ~connection() { close(); }
+
+    beast::tcp_stream& lowest() { return tls ? tls->next_layer() : *plain; }
+
+    void close()
+    {
+        boost::system::error_code ec;
+        if (tls)
+            tls->next_layer().socket().close(ec);
+        if (plain)
+            plain->socket().close(ec);
+        connected = false;
+    }
+
+    // Did the server close this kept-alive connection while it sat idle? A closed peer reads as
+    // end of file; unexpected bytes (a TLS close_notify) mean the same. One non-blocking peek.
+    bool stale()
+    {
+        if (!connected)
+            return false;
+        auto& sock = lowest().socket();
+        if (!sock.is_open())
+            return true;
+        char byte;
+        auto n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+    }
+
+    asio::strand<asio::any_io_executor> strand;
+    std::optional<tls_stream> tls;
+    std::optional<beast::tcp_stream> plain;
+    beast::flat_buffer buffer;           // read buffer, kept across requests
+    std::string request;                 // write buffer, kept across requests
+    boost::json::parser parser;          // keeps its parsing stack across answers
+    bool connected = false;
+    bool store_session = false;          // save the TLS session after the first answer
+    std::uint64_t served = 0;
+};
+
+using connection_ptr = std::unique_ptr<connection>;
+
+// Something a caller waits for and another strand hands over. The waiting side sleeps on
+// `timer` (until its deadline); the giver sets the value under the owner's lock and cancels
+// the timer on the waiter's own executor, the only one allowed to touch it.
+template <class Value>
+struct pending : std::enable_shared_from_this<pending<Value>>
+{
+    explicit pending(const asio::any_io_executor& ex) : timer(ex) {}
+
+    // Called with the owner's lock held.
+    void fulfil(error_code e, Value v)
+    {
+        ec = e;
+        value = std::move(v);
+        done = true;
+        asio::post(timer.get_executor(), [self = this->shared_from_this()] { self->timer.cancel(); });
+    }
+
+    asio::steady_timer timer;
+    Value value{};
+    error_code ec;
+    bool done = false;
+
+    // Links for the queue it waits in (pool_state's requirements).
+    bool queued = false;
+    typename std::list<pending*>::iterator pos;
+};
+
+struct pool_grant
+{
+    connection_ptr conn;
+    bool create = false;
+};
+
+struct token_grant
+{
+    std::string token;
+    diagnostics diag;   // why the fetch failed
+};
+
+using connection_waiter = pending<pool_grant>;
+using token_waiter = pending<token_grant>;
+
+}   // namespace finovy::detail
+
+#endif

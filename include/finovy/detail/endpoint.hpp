@@ -1,0 +1,99 @@
+// Parsing of the endpoint URL: scheme://host[:port][/base-path].
+#ifndef FINOVY_DETAIL_ENDPOINT_HPP
+#define FINOVY_DETAIL_ENDPOINT_HPP
+
+#include <finovy/error.hpp>
+
+#include <charconv>
+#include <string>
+#include <string_view>
+
+namespace finovy::detail {
+
+struct endpoint
+{
+    bool tls = true;
+    std::string host;        // without brackets for IPv6
+    std::string port;        // "443" by default
+    std::string base_path;   // "" or "/prefix" (no trailing slash)
+    std::string host_header; // host[:port] as sent in Host:
+};
+
+// Parses `url`; returns invalid_endpoint or insecure_endpoint on failure.
+inline error_code parse_endpoint(std::string_view url, bool allow_insecure, endpoint& out)
+{
+    std::string_view rest;
+    if (url.substr(0, 8) == "https://")
+    {
+        out.tls = true;
+        rest = url.substr(8);
+    }
+    else if (url.substr(0, 7) == "http://")
+    {
+        if (!allow_insecure)
+            return client_errc::insecure_endpoint;
+        out.tls = false;
+        rest = url.substr(7);
+    }
+    else
+        return client_errc::invalid_endpoint;
+
+    auto slash = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, slash);
+    std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    if (!path.empty() && path.front() != '/')
+        return client_errc::invalid_endpoint;   // no query or fragment in a base URL
+    while (!path.empty() && path.back() == '/')
+        path.remove_suffix(1);
+    if (authority.empty() || authority.find('@') != std::string_view::npos)
+        return client_errc::invalid_endpoint;
+
+    std::string_view host = authority, port;
+    if (authority.front() == '[')
+    {
+        auto close = authority.find(']');
+        if (close == std::string_view::npos)
+            return client_errc::invalid_endpoint;
+        host = authority.substr(1, close - 1);
+        auto after = authority.substr(close + 1);
+        if (!after.empty())
+        {
+            if (after.front() != ':')
+                return client_errc::invalid_endpoint;
+            port = after.substr(1);
+        }
+    }
+    else if (auto colon = authority.rfind(':'); colon != std::string_view::npos)
+    {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+    }
+    if (host.empty())
+        return client_errc::invalid_endpoint;
+    for (char c : host)
+        if (c <= ' ' || c == '/' || c == '\\' || c == '%' || static_cast<unsigned char>(c) >= 0x7f)
+            return client_errc::invalid_endpoint;
+    if (!port.empty() || authority.back() == ':')
+    {
+        unsigned n = 0;
+        auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+        if (port.empty() || ec != std::errc{} || p != port.data() + port.size() || n == 0 || n > 65535)
+            return client_errc::invalid_endpoint;
+    }
+    for (char c : path)
+        if (c <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
+            return client_errc::invalid_endpoint;
+
+    out.host = std::string(host);
+    out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
+    out.base_path = std::string(path);
+    bool v6 = out.host.find(':') != std::string::npos;
+    out.host_header = v6 ? "[" + out.host + "]" : out.host;
+    if (!port.empty() && port != (out.tls ? "443" : "80"))
+        out.host_header += ":" + out.port;
+    return {};
+}
+
+}   // namespace finovy::detail
+
+#endif

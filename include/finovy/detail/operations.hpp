@@ -1,0 +1,89 @@
+// The type-erased entry points behind client's async_* templates: each builds its request and
+// starts the call. Non-template, so they compile once (FINOVY_SEPARATE_COMPILATION).
+#ifndef FINOVY_DETAIL_OPERATIONS_HPP
+#define FINOVY_DETAIL_OPERATIONS_HPP
+
+#include <finovy/client_options.hpp>
+#include <finovy/diagnostics.hpp>
+#include <finovy/models.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace finovy {
+
+// Per-call settings: options overriding the client's, and where to write diagnostics.
+// Converts from either, so that `async_get_host(id, diag)` and
+// `async_get_host(id, call_options{.deadline = 5s})` both work.
+struct call_context
+{
+    call_context() = default;
+    call_context(diagnostics& d) noexcept : diag(&d) {}
+    call_context(const call_options& o) : options(o) {}
+    call_context(const call_options& o, diagnostics& d) : options(o), diag(&d) {}
+
+    call_options options;
+    diagnostics* diag = nullptr;   // must outlive the operation
+};
+
+namespace detail {
+
+class client_impl;
+using impl_ptr = std::shared_ptr<client_impl>;
+
+template <class T>
+struct result_signature
+{
+    using type = void(error_code, T);
+};
+template <>
+struct result_signature<void>
+{
+    using type = void(error_code);
+};
+template <class T>
+using handler_for = boost::asio::any_completion_handler<typename result_signature<T>::type>;
+
+// Which of a disk's updateStatus values to send.
+enum class disk_update
+{
+    unmount,
+    destroy,
+};
+
+FINOVY_DECL void start_get_token(impl_ptr, call_context, diagnostics*, handler_for<token_info>);
+FINOVY_DECL void start_list_images(impl_ptr, call_context, diagnostics*, handler_for<std::vector<image>>);
+FINOVY_DECL void start_list_packages(impl_ptr, call_context, diagnostics*, billing_kind,
+                                     handler_for<std::vector<host_package>>);
+FINOVY_DECL void start_create_pay_as_you_go_host(impl_ptr, call_context, diagnostics*, std::string package_id,
+                                                 std::string image_id, handler_for<std::optional<std::string>>);
+FINOVY_DECL void start_create_fixed_period_host(impl_ptr, call_context, diagnostics*, std::string package_id,
+                                                std::string image_id, rental_period, handler_for<std::string>);
+FINOVY_DECL void start_power(impl_ptr, call_context, diagnostics*, std::string host_id, bool on, handler_for<void>);
+FINOVY_DECL void start_reboot(impl_ptr, call_context, diagnostics*, std::string host_id, handler_for<void>);
+FINOVY_DECL void start_get_host(impl_ptr, call_context, diagnostics*, std::string host_id, handler_for<host>);
+FINOVY_DECL void start_list_hosts(impl_ptr, call_context, diagnostics*, int page, int page_size,
+                                  handler_for<host_page>);
+FINOVY_DECL void start_delete_host(impl_ptr, call_context, diagnostics*, std::string host_id, handler_for<void>);
+FINOVY_DECL void start_create_disk(impl_ptr, call_context, diagnostics*, disk_create_request,
+                                   handler_for<std::string>);
+FINOVY_DECL void start_mount_disk(impl_ptr, call_context, diagnostics*, std::string disk_id, std::string host_id,
+                                  handler_for<void>);
+FINOVY_DECL void start_list_disks(impl_ptr, call_context, diagnostics*, disk_list_request, handler_for<disk_page>);
+FINOVY_DECL void start_get_disk(impl_ptr, call_context, diagnostics*, std::string disk_id, handler_for<disk>);
+FINOVY_DECL void start_update_disk(impl_ptr, call_context, diagnostics*, std::string disk_id, disk_update,
+                                   handler_for<void>);
+FINOVY_DECL void start_get_disk_usage(impl_ptr, call_context, diagnostics*, area, handler_for<std::int64_t>);
+FINOVY_DECL void start_request(impl_ptr, call_context, diagnostics*, boost::beast::http::verb method,
+                               std::string target, std::string body, bool with_token, handler_for<raw_response>);
+
+}   // namespace detail
+}   // namespace finovy
+
+#endif

@@ -1,0 +1,155 @@
+// What one call sends and how its answer's data is decoded, type-erased so that the transport
+// is compiled once for every operation.
+#ifndef FINOVY_DETAIL_REQUEST_HPP
+#define FINOVY_DETAIL_REQUEST_HPP
+
+#include <finovy/client_options.hpp>
+#include <finovy/decode.hpp>
+#include <finovy/diagnostics.hpp>
+#include <finovy/models.hpp>
+
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+
+namespace finovy::detail {
+
+using decode_fn = error_code (*)(const boost::json::value& data, void* out, std::string& why);
+
+struct request_spec
+{
+    const char* operation = "";
+    boost::beast::http::verb method = boost::beast::http::verb::get;
+    std::string target;          // path and query, below the endpoint's base path
+    std::string body;            // JSON; empty for none
+    bool resend_safe = true;     // may be sent again after it possibly reached the server
+    bool needs_token = true;
+    bool raw = false;            // no envelope: `out` is a raw_response
+    std::string invalid;         // set: fail with invalid_code and this message, sending nothing
+    client_errc invalid_code = client_errc::invalid_argument;
+    decode_fn decode = nullptr;  // null: any data is success
+    void* out = nullptr;
+};
+
+// State of one call, shared by its coroutine and its completion.
+struct op_state
+{
+    request_spec spec;
+    call_options call;
+    diagnostics diag;
+    diagnostics* user_diag = nullptr;      // the caller's diagnostics&, if any
+    diagnostics* handler_diag = nullptr;   // with_diagnostics' own, if any
+};
+
+template <class T>
+struct typed_op : op_state
+{
+    T result{};
+};
+
+template <>
+struct typed_op<void> : op_state
+{
+};
+
+// Decoding of each result type from the envelope's data.
+template <class T>
+error_code decode_result(const boost::json::value& data, void* out, std::string& why)
+{
+    auto& v = *static_cast<T*>(out);
+    v = T{};
+    return decode(data, v, why);
+}
+
+// Operations answering `true` (power, delete, mount...): false is a refusal; null is tolerated.
+inline error_code decode_ack(const boost::json::value& data, void*, std::string& why)
+{
+    if (data.is_bool() && !data.get_bool())
+    {
+        why = "data: false";
+        return client_errc::operation_rejected;
+    }
+    return {};
+}
+
+// createquantity answers `true` in the documents, the new host's id in newer versions.
+inline error_code decode_created(const boost::json::value& data, void* out, std::string& why)
+{
+    auto& v = *static_cast<std::optional<std::string>*>(out);
+    v.reset();
+    if (data.is_string() && !data.get_string().empty())
+        v = std::string(data.get_string());
+    else if (data.is_bool() && !data.get_bool())
+        return (why = "data: false"), error_code(client_errc::operation_rejected);
+    else if (!data.is_bool() && !data.is_null())
+        return (why = "data: expected true or the new host's id"), error_code(client_errc::bad_response);
+    return {};
+}
+
+// createRent and disk create answer the new id.
+inline error_code decode_id(const boost::json::value& data, void* out, std::string& why)
+{
+    auto& v = *static_cast<std::string*>(out);
+    if (data.is_string() && !data.get_string().empty())
+        v = std::string(data.get_string());
+    else if (data.is_int64() || data.is_uint64())
+        v = data.is_int64() ? std::to_string(data.get_int64()) : std::to_string(data.get_uint64());
+    else
+        return (why = "data: expected the new id"), error_code(client_errc::bad_response);
+    return {};
+}
+
+// memoryTotal answers {"memory": N}; a bare number is tolerated.
+inline error_code decode_disk_usage(const boost::json::value& data, void* out, std::string& why)
+{
+    auto& v = *static_cast<std::int64_t*>(out);
+    const boost::json::value* m = &data;
+    if (data.is_object())
+    {
+        m = data.get_object().if_contains("memory");
+        if (!m || m->is_null())
+        {
+            v = 0;
+            return {};
+        }
+    }
+    if (m->is_int64())
+        v = m->get_int64();
+    else if (m->is_uint64())
+        v = static_cast<std::int64_t>(m->get_uint64());
+    else if (m->is_double())
+        v = static_cast<std::int64_t>(m->get_double());
+    else if (m->is_string())
+    {
+        try
+        {
+            v = std::stoll(std::string(m->get_string()));
+        }
+        catch (const std::exception&)
+        {
+            return (why = "data.memory: expected a number"), error_code(client_errc::bad_response);
+        }
+    }
+    else if (m->is_null())
+        v = 0;
+    else
+        return (why = "data.memory: expected a number"), error_code(client_errc::bad_response);
+    return {};
+}
+
+// Ids travel in URL paths and JSON bodies: the API's are short alphanumeric strings.
+inline bool valid_id(std::string_view id) noexcept
+{
+    if (id.empty() || id.size() > 64)
+        return false;
+    for (char c : id)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_'))
+            return false;
+    return true;
+}
+
+}   // namespace finovy::detail
+
+#endif

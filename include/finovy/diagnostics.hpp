@@ -1,0 +1,81 @@
+// What the server and the client said about a failed call.
+#ifndef FINOVY_DIAGNOSTICS_HPP
+#define FINOVY_DIAGNOSTICS_HPP
+
+#include <finovy/config.hpp>
+#include <finovy/error.hpp>
+
+#include <boost/system/system_error.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace finovy {
+
+namespace detail {
+struct diagnostics_access;
+}
+
+// Filled by an operation before it completes: the API's code, msg and traceId when the server
+// answered with an envelope, the HTTP status when it answered at all, and the client's own
+// explanation (which attempt failed, why nothing was resent, which certificate check failed).
+// Never holds a token, a secret or a host password.
+class diagnostics
+{
+public:
+    int api_code() const noexcept { return api_code_; }           // 0: no API error
+    std::string_view api_message() const noexcept { return api_msg_; }
+    std::string_view trace_id() const noexcept { return trace_id_; }
+    unsigned http_status() const noexcept { return http_status_; } // 0: no answer
+    std::string_view client_message() const noexcept { return client_msg_; }
+    int attempts() const noexcept { return attempts_; }
+
+    // "<error message>: <client message> [API code 1021 "机器不存在", HTTP 200, traceId ..., 2 attempts]"
+    FINOVY_DECL std::string describe(const error_code& ec) const;
+
+    void clear() { *this = diagnostics{}; }
+
+private:
+    friend struct detail::diagnostics_access;
+    int api_code_ = 0;
+    unsigned http_status_ = 0;
+    int attempts_ = 0;
+    std::string api_msg_, trace_id_, client_msg_;
+};
+
+// The exception thrown by operations used with the default completion token (or with
+// with_diagnostics(token)) when they fail. what() is diagnostics::describe().
+class error_with_diagnostics : public boost::system::system_error
+{
+public:
+    FINOVY_DECL error_with_diagnostics(const error_code& ec, diagnostics diag);
+    const diagnostics& get_diagnostics() const noexcept { return diag_; }
+    const char* what() const noexcept override { return what_.c_str(); }
+
+private:
+    diagnostics diag_;
+    std::string what_;
+};
+
+namespace detail {
+struct diagnostics_access
+{
+    static void set_api(diagnostics& d, int code, std::string msg, std::string trace)
+    {
+        d.api_code_ = code;
+        d.api_msg_ = std::move(msg);
+        d.trace_id_ = std::move(trace);
+    }
+    static void set_http_status(diagnostics& d, unsigned s) { d.http_status_ = s; }
+    static void set_client_message(diagnostics& d, std::string m) { d.client_msg_ = std::move(m); }
+    static void set_attempts(diagnostics& d, int n) { d.attempts_ = n; }
+};
+}   // namespace detail
+
+}   // namespace finovy
+
+#ifdef FINOVY_HEADER_ONLY
+#include <finovy/impl/diagnostics.ipp>
+#endif
+
+#endif

@@ -1,0 +1,757 @@
+// The transport: one call's attempts, the pool, TLS, the token. Compiled once (src/client.cpp).
+#ifndef FINOVY_IMPL_CLIENT_IMPL_IPP
+#define FINOVY_IMPL_CLIENT_IMPL_IPP
+
+#include <finovy/detail/client_impl.hpp>
+#include <finovy/detail/retry.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/json/monotonic_resource.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include <random>
+#include <stdexcept>
+
+namespace finovy::detail {
+
+namespace http = beast::http;
+using asio::ip::tcp;
+
+namespace client_helpers {
+
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+inline error_code transport_error(error_code ec)
+{
+    return ec == beast::error::timeout ? error_code(client_errc::timeout) : ec;
+}
+
+inline bool is_ip_address(const std::string& host)
+{
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+// Header values must not smuggle a CR or LF into the request.
+inline bool header_safe(std::string_view s)
+{
+    for (char c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return false;
+    return true;
+}
+
+inline std::minstd_rand& jitter_rng()
+{
+    thread_local std::minstd_rand rng{std::random_device{}()};
+    return rng;
+}
+
+inline bool is_cancelled(asio::cancellation_type t) { return t != asio::cancellation_type::none; }
+
+}   // namespace client_helpers
+using namespace client_helpers;
+
+// -------------------------------------------------------------------------------------------------
+// Construction
+
+FINOVY_DECL client_impl::client_impl(asio::any_io_executor ex, client_options o)
+    : executor(std::move(ex)), opts(std::move(o)), pool_(opts.max_connections, opts.idle_timeout)
+{
+    auto bad = [](const std::string& what) { throw std::invalid_argument("finovy::client: " + what); };
+    if (auto ec = parse_endpoint(opts.endpoint, opts.allow_insecure_http, ep))
+        bad("endpoint \"" + opts.endpoint + "\": " + ec.message());
+    if (!header_safe(opts.access_token))
+        bad("the access token has characters an HTTP header cannot carry");
+    if (!header_safe(opts.user_agent))
+        bad("the user agent has characters an HTTP header cannot carry");
+    if (opts.max_connections == 0)
+        bad("max_connections must be at least 1");
+    if (opts.attempt_timeout.count() <= 0 || opts.deadline.count() <= 0 || opts.idle_timeout.count() <= 0)
+        bad("timeouts must be positive");
+    if (opts.retry.max_attempts < 1)
+        bad("retry.max_attempts must be at least 1");
+    if (opts.max_response_body < 1024)
+        bad("max_response_body must be at least 1024 bytes");
+
+    if (ep.tls)
+    {
+        if (opts.ssl_context)
+            ssl_ = opts.ssl_context;
+        else
+        {
+            ssl_ = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+            SSL_CTX_set_min_proto_version(ssl_->native_handle(), TLS1_2_VERSION);
+            ssl_->set_verify_mode(asio::ssl::verify_peer);
+            ssl_->set_default_verify_paths();
+            if (!opts.ca_file.empty())
+            {
+                boost::system::error_code ec;
+                ssl_->load_verify_file(opts.ca_file, ec);
+                if (ec)
+                    bad("cannot load the CA file \"" + opts.ca_file + "\": " + ec.message());
+            }
+        }
+        server_name_ = opts.tls_server_name.empty() ? ep.host : opts.tls_server_name;
+    }
+}
+
+FINOVY_DECL client_impl::~client_impl()
+{
+    close();
+    if (session_)
+        SSL_SESSION_free(session_);
+}
+
+FINOVY_DECL void client_impl::close()
+{
+    std::vector<connection_ptr> discard;
+    std::vector<connection_waiter*> waiters;
+    std::lock_guard lk(mtx_);
+    if (closed_)
+        return;
+    closed_ = true;
+    pool_.close(discard, waiters);
+    for (auto* w : waiters)
+        w->fulfil(client_errc::shut_down, {});
+    for (auto* w : token_waiters_)
+    {
+        w->queued = false;
+        w->fulfil(client_errc::shut_down, {});
+    }
+    token_waiters_.clear();
+}
+
+FINOVY_DECL client_stats client_impl::stats()
+{
+    client_stats s;
+    s.calls = calls.load();
+    s.attempts = attempts_.load();
+    s.retries = retries_.load();
+    s.connections_opened = opened_.load();
+    s.handshakes_full = full_.load();
+    s.handshakes_resumed = resumed_.load();
+    s.stale_connections = stale_.load();
+    s.token_fetches = fetches_.load();
+    std::lock_guard lk(mtx_);
+    s.connections_idle = pool_.idle();
+    s.connections_busy = pool_.busy();
+    s.waiting_for_connection = pool_.waiting();
+    return s;
+}
+
+// -------------------------------------------------------------------------------------------------
+// One call: token, connection, attempt, and again while it is worth it.
+
+FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    using access = diagnostics_access;
+    auto& spec = op->spec;
+    auto& diag = op->diag;
+    const auto& o = self->opts;
+    const auto deadline = steady_clock::now() + op->call.deadline.value_or(o.deadline);
+    const auto attempt_timeout = op->call.attempt_timeout.value_or(o.attempt_timeout);
+    const int max_attempts = std::max(1, op->call.max_attempts.value_or(o.retry.max_attempts));
+    const bool can_renew = o.access_token.empty();
+
+    if (!spec.invalid.empty())
+    {
+        access::set_client_message(diag, spec.invalid);
+        co_return error_code(spec.invalid_code);
+    }
+
+    std::string token;
+    bool renewed = false;
+    for (int attempt = 1;; ++attempt)
+    {
+        access::set_attempts(diag, attempt);
+        if (spec.needs_token)
+            if (auto ec = co_await self->token_for(token, deadline, diag))
+                co_return ec;
+
+        connection_ptr conn;
+        if (auto ec = co_await self->acquire(conn, deadline, diag))
+            co_return ec;
+
+        const auto began = steady_clock::now();
+        attempt_result r;
+        try
+        {
+            r = co_await asio::co_spawn(conn->strand,
+                                        self->attempt(*conn, spec, token, std::min(began + attempt_timeout, deadline)),
+                                        asio::use_awaitable);
+        }
+        catch (const std::exception& e)
+        {
+            r = attempt_result{};
+            r.ec = client_errc::bad_response;
+            r.detail = std::string("unexpected exception: ") + e.what();
+        }
+        self->release(std::move(conn), r.reusable);
+        self->attempts_++;
+
+        const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
+        auto decision = classify({r.ec, r.delivered, r.http_status, r.api_code}, spec.resend_safe, can_renew && !renewed);
+        std::chrono::milliseconds wait{0};
+        bool will_retry = false;
+        if (!cancelled && decision == retry_decision::renew_token)
+            will_retry = true;
+        else if (!cancelled && decision == retry_decision::retry && attempt < max_attempts)
+        {
+            // A kept-alive connection the server had closed: go again at once on a new one.
+            bool dead_keepalive = r.reused && r.http_status == 0 && r.ec.category() != client_category();
+            wait = dead_keepalive ? std::chrono::milliseconds(0) : backoff(o.retry, attempt, jitter_rng(), r.retry_after);
+            will_retry = steady_clock::now() + wait < deadline;
+        }
+
+        access::set_api(diag, r.api_code, r.api_msg, r.trace_id);
+        access::set_http_status(diag, r.http_status);
+        access::set_client_message(diag, r.detail);
+        if (o.observer)
+        {
+            attempt_event ev;
+            ev.operation = spec.operation;
+            ev.method = spec.method;
+            ev.path = spec.target;
+            ev.attempt = attempt;
+            ev.http_status = r.http_status;
+            ev.api_code = r.api_code;
+            ev.trace_id = r.trace_id;
+            ev.error = r.ec;
+            ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - began);
+            ev.reused_connection = r.reused;
+            ev.will_retry = will_retry;
+            try
+            {
+                o.observer(ev);
+            }
+            catch (...)
+            {
+                // An observer must not break the call.
+            }
+        }
+
+        if (cancelled)
+        {
+            if (r.delivered && !spec.resend_safe)
+                access::set_client_message(diag, "cancelled after the request was sent: its outcome is unknown");
+            co_return asio::error::operation_aborted;
+        }
+        if (!r.ec)
+        {
+            diag = diagnostics{};
+            access::set_attempts(diag, attempt);
+            co_return error_code{};
+        }
+        if (decision == retry_decision::outcome_unknown)
+        {
+            access::set_client_message(diag, (r.detail.empty() ? r.ec.message() : r.detail) +
+                                                  "; the request may have reached the server, so it was not resent");
+            co_return client_errc::outcome_unknown;
+        }
+        if (!will_retry)
+            co_return r.ec;
+
+        self->retries_++;
+        if (decision == retry_decision::renew_token)
+        {
+            renewed = true;
+            self->invalidate_token(token);
+            continue;
+        }
+        if (wait.count() > 0)
+        {
+            asio::steady_timer t(co_await asio::this_coro::executor, wait);
+            auto [ec] = co_await t.async_wait(as_tuple_awaitable);
+            if (ec || is_cancelled((co_await asio::this_coro::cancellation_state).cancelled()))
+            {
+                access::set_client_message(diag, "cancelled while waiting to try again");
+                co_return asio::error::operation_aborted;
+            }
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+// The pool
+
+FINOVY_DECL asio::awaitable<error_code> client_impl::acquire(connection_ptr& out, steady_clock::time_point deadline,
+                                                 diagnostics& diag)
+{
+    auto w = std::make_shared<connection_waiter>(co_await asio::this_coro::executor);
+    std::vector<connection_ptr> expired;
+    decltype(pool_)::grant g;
+    decltype(pool_)::acquire_result res;
+    {
+        std::lock_guard lk(mtx_);
+        res = pool_.acquire(*w, g, expired);
+    }
+    expired.clear();
+    if (res == decltype(pool_)::acquire_result::closed)
+        co_return client_errc::shut_down;
+    if (res == decltype(pool_)::acquire_result::granted)
+    {
+        out = g.create ? std::make_unique<connection>(executor) : std::move(g.conn);
+        co_return error_code{};
+    }
+
+    w->timer.expires_at(deadline);
+    co_await w->timer.async_wait(as_tuple_awaitable);
+    const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
+    std::unique_lock lk(mtx_);
+    if (!w->done)
+    {
+        pool_.withdraw(*w);
+        auto busy = pool_.busy();
+        lk.unlock();
+        if (cancelled)
+            co_return asio::error::operation_aborted;
+        diagnostics_access::set_client_message(
+            diag, "no connection became free before the deadline (" + std::to_string(busy) + " busy)");
+        co_return client_errc::timeout;
+    }
+    lk.unlock();
+    if (w->ec)
+        co_return w->ec;
+    auto c = w->value.create ? std::make_unique<connection>(executor) : std::move(w->value.conn);
+    if (cancelled)
+    {
+        bool reusable = c->connected;
+        release(std::move(c), reusable);
+        co_return asio::error::operation_aborted;
+    }
+    out = std::move(c);
+    co_return error_code{};
+}
+
+FINOVY_DECL void client_impl::release(connection_ptr c, bool reusable)
+{
+    std::vector<connection_ptr> discard;   // closed after the lock is released
+    std::lock_guard lk(mtx_);
+    pool_.drop_expired(steady_clock::now(), discard);
+    decltype(pool_)::grant g;
+    if (auto* w = pool_.release(std::move(c), reusable, g, discard))
+        w->fulfil({}, pool_grant{std::move(g.conn), g.create});
+}
+
+// -------------------------------------------------------------------------------------------------
+// The token: fetched once for everyone who needs it, renewed before it runs out.
+
+FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out, steady_clock::time_point deadline,
+                                                   diagnostics& diag)
+{
+    if (!opts.access_token.empty())
+    {
+        out = opts.access_token;
+        co_return error_code{};
+    }
+    if (opts.uuid.empty() || opts.secret.empty())
+    {
+        diagnostics_access::set_client_message(diag, "set client_options::access_token, or uuid and secret");
+        co_return client_errc::no_credentials;
+    }
+    auto w = std::make_shared<token_waiter>(co_await asio::this_coro::executor);
+    {
+        std::lock_guard lk(mtx_);
+        if (closed_)
+            co_return client_errc::shut_down;
+        auto now = steady_clock::now();
+        if (!token_.empty() && now < token_expires_)
+        {
+            // Due for renewal but still valid: renew in the background and use it meanwhile.
+            if (now >= token_refresh_at_ && !token_fetching_)
+                start_token_fetch();
+            out = token_;
+            co_return error_code{};
+        }
+        if (!token_fetching_)
+            start_token_fetch();
+        w->queued = true;
+        w->pos = token_waiters_.insert(token_waiters_.end(), w.get());
+    }
+    w->timer.expires_at(deadline);
+    co_await w->timer.async_wait(as_tuple_awaitable);
+    const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
+    std::unique_lock lk(mtx_);
+    if (!w->done)
+    {
+        token_waiters_.erase(w->pos);
+        w->queued = false;
+        lk.unlock();
+        if (cancelled)
+            co_return asio::error::operation_aborted;
+        diagnostics_access::set_client_message(diag, "no token was issued before the deadline");
+        co_return client_errc::timeout;
+    }
+    lk.unlock();
+    if (w->ec)
+    {
+        int attempts = diag.attempts();
+        diag = std::move(w->value.diag);
+        diagnostics_access::set_attempts(diag, attempts);
+        co_return w->ec;
+    }
+    if (cancelled)
+        co_return asio::error::operation_aborted;
+    out = std::move(w->value.token);
+    co_return error_code{};
+}
+
+// Called with mtx_ held. The fetch is a call of its own, not tied to the cancellation of
+// whichever call noticed that a token was needed.
+FINOVY_DECL void client_impl::start_token_fetch()
+{
+    token_fetching_ = true;
+    fetches_++;
+    auto op = std::make_shared<typed_op<token_info>>();
+    op->spec.operation = "get_token";
+    op->spec.method = http::verb::post;
+    op->spec.target = "/v1/auth/getToken";
+    op->spec.body = boost::json::serialize(boost::json::object{{"uuid", opts.uuid}, {"secret", opts.secret}});
+    op->spec.needs_token = false;
+    op->spec.decode = &decode_result<token_info>;
+    op->spec.out = &op->result;
+    auto started = steady_clock::now();
+    auto self = shared_from_this();
+    asio::co_spawn(asio::make_strand(executor), run(self, op),
+                   [self, op, started](std::exception_ptr ep, error_code ec) {
+                       if (ep)
+                           ec = client_errc::bad_response;
+                       std::string tok(op->result.token.reveal());
+                       if (!ec && !header_safe(tok))
+                       {
+                           ec = client_errc::bad_response;
+                           diagnostics_access::set_client_message(op->diag, "the issued token is not a header value");
+                       }
+                       if (ec)
+                       {
+                           tok.clear();
+                           diagnostics_access::set_client_message(
+                               op->diag, "fetching a token failed" + (op->diag.client_message().empty()
+                                                                          ? std::string()
+                                                                          : ": " + std::string(op->diag.client_message())));
+                       }
+                       std::lock_guard lk(self->mtx_);
+                       self->token_fetching_ = false;
+                       if (!ec)
+                       {
+                           auto life = op->result.lifetime;
+                           auto margin = std::min(self->opts.token_refresh_margin,
+                                                  std::chrono::duration_cast<std::chrono::milliseconds>(life / 2));
+                           self->token_ = tok;
+                           self->token_expires_ = started + life;
+                           self->token_refresh_at_ = self->token_expires_ - margin;
+                       }
+                       for (auto* w : self->token_waiters_)
+                       {
+                           w->queued = false;
+                           w->fulfil(ec, token_grant{tok, op->diag});
+                       }
+                       self->token_waiters_.clear();
+                   });
+}
+
+FINOVY_DECL void client_impl::invalidate_token(const std::string& used)
+{
+    std::lock_guard lk(mtx_);
+    if (token_ == used)
+        token_.clear();   // concurrent 401s with the same token cause one getToken
+}
+
+// -------------------------------------------------------------------------------------------------
+// One attempt, on the connection's strand.
+
+FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, const request_spec& spec, std::string_view token,
+                                                     steady_clock::time_point deadline)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    attempt_result r;
+    r.reused = c.connected;
+    if (c.connected && c.stale())
+    {
+        stale_++;
+        c.close();
+        r.reused = false;
+    }
+    if (!c.connected)
+    {
+        co_await connect(c, r, deadline);
+        if (r.ec)
+        {
+            c.close();
+            co_return r;
+        }
+    }
+    build_request(c, spec, token);
+    if (c.tls)
+        co_await exchange(*c.tls, c, spec, r, deadline);
+    else
+        co_await exchange(*c.plain, c, spec, r, deadline);
+    if (!r.reusable)
+        c.close();
+    co_return r;
+}
+
+FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_result& r, steady_clock::time_point deadline)
+{
+    std::vector<tcp::endpoint> eps;
+    {
+        std::lock_guard lk(mtx_);
+        eps = resolved_;
+    }
+    if (eps.empty())
+    {
+        tcp::resolver resolver(c.strand);
+        auto [ec, results] = co_await resolver.async_resolve(ep.host, ep.port, as_tuple_awaitable);
+        if (ec)
+        {
+            r.ec = ec;
+            r.detail = "cannot resolve " + ep.host + ": " + ec.message();
+            co_return;
+        }
+        for (const auto& e : results)
+            eps.push_back(e.endpoint());
+        std::lock_guard lk(mtx_);
+        resolved_ = eps;   // no DNS look-up per request
+    }
+
+    c.tls.reset();
+    c.plain.reset();
+    c.buffer.clear();
+    beast::tcp_stream* lowest = nullptr;
+    if (ep.tls)
+    {
+        c.tls.emplace(asio::any_io_executor(c.strand), *ssl_);
+        SSL* ssl = c.tls->native_handle();
+        SSL_set_min_proto_version(ssl, TLS1_2_VERSION);
+        if (is_ip_address(server_name_))
+            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server_name_.c_str());
+        else
+        {
+            SSL_set_tlsext_host_name(ssl, server_name_.c_str());   // SNI
+            SSL_set1_host(ssl, server_name_.c_str());
+        }
+        std::lock_guard lk(mtx_);
+        if (session_)
+            SSL_set_session(ssl, session_);   // resumption: no full handshake on reconnect
+        lowest = &c.tls->next_layer();
+    }
+    else
+        lowest = &c.plain.emplace(asio::any_io_executor(c.strand));
+
+    lowest->expires_at(deadline);
+    auto [ec, used] = co_await lowest->async_connect(eps, as_tuple_awaitable);
+    if (ec)
+    {
+        r.ec = transport_error(ec);
+        r.detail = "cannot connect to " + ep.host + ":" + ep.port + ": " + ec.message();
+        std::lock_guard lk(mtx_);
+        resolved_.clear();   // look the name up again next time
+        co_return;
+    }
+    opened_++;
+    boost::system::error_code ignored;
+    lowest->socket().set_option(tcp::no_delay(true), ignored);
+    if (c.tls)
+    {
+        auto [hec] = co_await c.tls->async_handshake(asio::ssl::stream_base::client, as_tuple_awaitable);
+        if (hec)
+        {
+            r.ec = transport_error(hec);
+            r.detail = "TLS handshake with " + server_name_ + " failed: " + hec.message();
+            long v = SSL_get_verify_result(c.tls->native_handle());
+            if (v != X509_V_OK)
+                r.detail += std::string(" (certificate: ") + X509_verify_cert_error_string(v) + ")";
+            co_return;
+        }
+        bool reused = SSL_session_reused(c.tls->native_handle());
+        (reused ? resumed_ : full_)++;
+        c.store_session = !reused;
+    }
+    c.connected = true;
+}
+
+FINOVY_DECL void client_impl::build_request(connection& c, const request_spec& spec, std::string_view token)
+{
+    auto& q = c.request;
+    q.clear();
+    auto method = http::to_string(spec.method);
+    q.append(method.data(), method.size());
+    q += ' ';
+    q += ep.base_path;
+    q += spec.target;
+    q += " HTTP/1.1\r\nHost: ";
+    q += ep.host_header;
+    q += "\r\nUser-Agent: ";
+    q += opts.user_agent;
+    q += "\r\nAccept: application/json\r\n";
+    if (spec.needs_token && !token.empty())
+    {
+        q += "Finovy-Access-Token: ";
+        q += token;
+        q += "\r\n";
+    }
+    if (!spec.body.empty() || spec.method == http::verb::post || spec.method == http::verb::put)
+    {
+        q += "Content-Type: application/json\r\nContent-Length: ";
+        q += std::to_string(spec.body.size());
+        q += "\r\n";
+    }
+    q += "\r\n";
+    q += spec.body;
+}
+
+template <class Stream>
+asio::awaitable<void> client_impl::exchange(Stream& s, connection& c, const request_spec& spec, attempt_result& r,
+                                            steady_clock::time_point deadline)
+{
+    auto& lowest = beast::get_lowest_layer(s);
+    lowest.expires_at(deadline);
+    auto [wec, written] = co_await asio::async_write(s, asio::buffer(c.request), as_tuple_awaitable);
+    if (wec)
+    {
+        r.ec = transport_error(wec);
+        r.detail = "sending the request failed (" + wec.message() + "); it was not delivered";
+        co_return;
+    }
+    r.delivered = true;
+
+    http::response_parser<http::string_body> p;
+    p.header_limit(64 * 1024);
+    p.body_limit(opts.max_response_body);
+    auto [rec, read] = co_await http::async_read(s, c.buffer, p, as_tuple_awaitable);
+    if (rec)
+    {
+        if (rec == http::error::body_limit)
+        {
+            r.ec = client_errc::body_too_large;
+            r.detail = "the answer is larger than " + std::to_string(opts.max_response_body) + " bytes";
+        }
+        else
+        {
+            r.ec = transport_error(rec);
+            r.detail = std::string(p.got_some() ? "the answer was cut short: " : "no answer: ") + rec.message();
+        }
+        co_return;
+    }
+    lowest.expires_never();
+    auto& res = p.get();
+    r.http_status = res.result_int();
+    r.reusable = res.keep_alive();
+    c.served++;
+    if constexpr (std::is_same_v<Stream, tls_stream>)
+        if (c.store_session)
+            save_session(s);
+    if (auto ra = res[http::field::retry_after]; !ra.empty())
+    {
+        unsigned secs = 0;
+        auto [ptr, err] = std::from_chars(ra.data(), ra.data() + ra.size(), secs);
+        if (err == std::errc{})
+            r.retry_after = std::chrono::milliseconds(std::min(secs, 60u) * 1000);
+    }
+    interpret(res.body(), c, spec, r);
+}
+
+FINOVY_DECL void client_impl::save_session(tls_stream& s)
+{
+    SSL_SESSION* fresh = SSL_get1_session(s.native_handle());
+    if (!fresh)
+        return;
+    if (!SSL_SESSION_is_resumable(fresh))
+    {
+        SSL_SESSION_free(fresh);
+        return;
+    }
+    SSL_SESSION* old = nullptr;
+    {
+        std::lock_guard lk(mtx_);
+        old = session_;
+        session_ = fresh;
+    }
+    if (old)
+        SSL_SESSION_free(old);
+}
+
+FINOVY_DECL void client_impl::interpret(std::string& body, connection& c, const request_spec& spec, attempt_result& r)
+{
+    if (spec.raw)
+    {
+        auto& out = *static_cast<raw_response*>(spec.out);
+        out.status = r.http_status;
+        out.body = std::move(body);
+        return;
+    }
+    const bool status_error = r.http_status < 200 || r.http_status >= 300;
+    auto fail = [&](std::string why) {
+        if (status_error)
+        {
+            r.ec = client_errc::http_status;
+            r.detail = "HTTP " + std::to_string(r.http_status) + " without an API answer";
+        }
+        else
+        {
+            r.ec = client_errc::bad_response;
+            r.detail = std::move(why);
+        }
+    };
+
+    // Parsed into a buffer on this stack frame: no heap allocation for small answers.
+    unsigned char scratch[8192];
+    boost::json::monotonic_resource mr(scratch, sizeof scratch);
+    boost::system::error_code jec;
+    c.parser.reset(&mr);
+    c.parser.write(body.data(), body.size(), jec);   // the whole text, nothing after it
+    if (jec)
+    {
+        c.parser.reset();
+        return fail("the answer is not JSON (" + jec.message() + ", " + std::to_string(body.size()) + " bytes)");
+    }
+    boost::json::value doc = c.parser.release();
+    c.parser.reset();
+    envelope env;
+    std::string why;
+    if (read_envelope(doc, env, why))
+        return fail("the answer is not an API envelope: " + why);
+    r.api_code = env.code;
+    r.api_msg = std::move(env.msg);
+    r.trace_id = std::move(env.trace_id);
+    if (env.code != 0)
+    {
+        r.ec = error_code(env.code, api_category());
+        return;
+    }
+    if (status_error)
+    {
+        r.ec = client_errc::http_status;
+        r.detail = "HTTP " + std::to_string(r.http_status) + " with code 0";
+        return;
+    }
+    if (spec.decode)
+    {
+        static const boost::json::value null_value;
+        if (auto ec = spec.decode(env.data ? *env.data : null_value, spec.out, why))
+        {
+            r.ec = ec;
+            r.detail = why;
+        }
+    }
+}
+
+}   // namespace finovy::detail
+
+#endif
