@@ -176,6 +176,10 @@ int main(int argc, char** argv)
 
     try
     {
+        // Signals first: a script may send SIGTERM as soon as it reads the first line.
+        boost::asio::io_context ioc;
+        boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+        signals.async_wait([](auto, int) {});
         server sim(o);
         sim.start();
         const auto& t = sim.first_tenant();
@@ -186,10 +190,6 @@ int main(int argc, char** argv)
         for (const auto& tok : o.static_tokens)
             std::cout << "static-token: " << tok << '\n';
         std::cout << "stats: " << sim.url() << "/__sim/stats" << std::endl;
-
-        boost::asio::io_context ioc;
-        boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-        signals.async_wait([](auto, int) {});
         ioc.run();
         sim.stop();
         std::cerr << "finovy-sim: stopped\n";

@@ -676,6 +676,8 @@ answer world::reboot(tenant_state& t, std::string_view id, clock::time_point now
     auto* h = find_host(t, id, now);
     if (!h)
         return fail(1021, "机器不存在");
+    if (h->status == 5)
+        return fail(7004, "主机未运行，不能重启");
     if (!h->ever_started)
         return fail(7002, "未启动的主机不能重启");
     if (h->status == 1 || h->status == 4)

@@ -546,9 +546,17 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
             SSL_set_tlsext_host_name(ssl, server_name_.c_str());   // SNI
             SSL_set1_host(ssl, server_name_.c_str());
         }
-        std::lock_guard lk(mtx_);
-        if (session_)
-            SSL_set_session(ssl, session_);   // resumption: no full handshake on reconnect
+        SSL_SESSION* copy = nullptr;
+        {
+            std::lock_guard lk(mtx_);
+            if (session_)
+                copy = SSL_SESSION_dup(session_);   // this connection's own, see save_session
+        }
+        if (copy)
+        {
+            SSL_set_session(ssl, copy);   // resumption: no full handshake on reconnect
+            SSL_SESSION_free(copy);
+        }
         lowest = &c.tls->next_layer();
     }
     else
@@ -669,14 +677,15 @@ asio::awaitable<void> client_impl::exchange(Stream& s, connection& c, const requ
 
 FINOVY_DECL void client_impl::save_session(tls_stream& s)
 {
-    SSL_SESSION* fresh = SSL_get1_session(s.native_handle());
+    // A copy: OpenSSL marks a session unusable when the connection holding it is freed without
+    // a TLS shutdown, which is how pooled connections usually end.
+    SSL_SESSION* live = SSL_get1_session(s.native_handle());
+    if (!live)
+        return;
+    SSL_SESSION* fresh = SSL_SESSION_is_resumable(live) ? SSL_SESSION_dup(live) : nullptr;
+    SSL_SESSION_free(live);
     if (!fresh)
         return;
-    if (!SSL_SESSION_is_resumable(fresh))
-    {
-        SSL_SESSION_free(fresh);
-        return;
-    }
     SSL_SESSION* old = nullptr;
     {
         std::lock_guard lk(mtx_);

@@ -1,0 +1,307 @@
+// The transport's pure logic: endpoint parsing, retry decisions, backoff, and the pool's
+// bookkeeping driven by a mock clock.
+#include <finovy/detail/endpoint.hpp>
+#include <finovy/detail/pool_state.hpp>
+#include <finovy/detail/request.hpp>
+#include <finovy/detail/retry.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+
+using namespace finovy;
+using namespace finovy::detail;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_SUITE(endpoints)
+
+BOOST_AUTO_TEST_CASE(valid_urls)
+{
+    endpoint e;
+    BOOST_TEST(!parse_endpoint("https://client.xuandashi.com", false, e));
+    BOOST_TEST(e.tls);
+    BOOST_TEST(e.host == "client.xuandashi.com");
+    BOOST_TEST(e.port == "443");
+    BOOST_TEST(e.base_path == "");
+    BOOST_TEST(e.host_header == "client.xuandashi.com");
+
+    BOOST_TEST(!parse_endpoint("https://127.0.0.1:8443/api/", false, e));
+    BOOST_TEST(e.host == "127.0.0.1");
+    BOOST_TEST(e.port == "8443");
+    BOOST_TEST(e.base_path == "/api");
+    BOOST_TEST(e.host_header == "127.0.0.1:8443");
+
+    BOOST_TEST(!parse_endpoint("https://[::1]:9000", false, e));
+    BOOST_TEST(e.host == "::1");
+    BOOST_TEST(e.host_header == "[::1]:9000");
+
+    BOOST_TEST(!parse_endpoint("http://localhost:8080", true, e));
+    BOOST_TEST(!e.tls);
+    BOOST_TEST(e.port == "8080");
+}
+
+BOOST_AUTO_TEST_CASE(refused_urls)
+{
+    endpoint e;
+    BOOST_TEST((parse_endpoint("http://localhost:8080", false, e) == client_errc::insecure_endpoint));
+    for (auto bad : {"ftp://x", "https://", "https://:443", "https://host:0", "https://host:65536", "https://host:x",
+                     "https://user@host", "https://host?x=1", "https://ho st", "client.xuandashi.com", "https://[::1",
+                     "https://host:"})
+        BOOST_TEST((parse_endpoint(bad, true, e) == client_errc::invalid_endpoint), bad);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(retries)
+
+attempt_outcome api(int code, bool delivered = true) { return {error_code(code, api_category()), delivered, 200, code}; }
+attempt_outcome http(unsigned status, bool delivered = true)
+{
+    return {client_errc::http_status, delivered, status, 0};
+}
+attempt_outcome transport(bool delivered) { return {boost::asio::error::connection_reset, delivered, 0, 0}; }
+
+BOOST_AUTO_TEST_CASE(reads_are_retried_on_anything_transient)
+{
+    BOOST_TEST((classify({}, true, true) == retry_decision::done));
+    for (int code : {1005, 6005, 7003, 220025, 500, 503})
+        BOOST_TEST((classify(api(code), true, true) == retry_decision::retry), code);
+    for (unsigned s : {429u, 500u, 502u, 503u, 504u})
+        BOOST_TEST((classify(http(s), true, true) == retry_decision::retry), s);
+    BOOST_TEST((classify(transport(true), true, true) == retry_decision::retry));
+    BOOST_TEST((classify({client_errc::timeout, true, 0, 0}, true, true) == retry_decision::retry));
+    BOOST_TEST((classify({client_errc::bad_response, true, 200, 0}, true, true) == retry_decision::retry));
+    for (int code : {1001, 1021, 7005, 9001, 1037})
+        BOOST_TEST((classify(api(code), true, true) == retry_decision::done), code);
+    BOOST_TEST((classify(http(404), true, true) == retry_decision::done));
+    BOOST_TEST((classify({client_errc::body_too_large, true, 200, 0}, true, true) == retry_decision::done));
+}
+
+BOOST_AUTO_TEST_CASE(changes_are_never_resent_once_they_may_have_arrived)
+{
+    // Explicit refusals: nothing happened, so a create may be sent again.
+    for (int code : {1005, 6005, 7003, 220025})
+        BOOST_TEST((classify(api(code), false, true) == retry_decision::retry), code);
+    BOOST_TEST((classify(http(429), false, true) == retry_decision::retry));
+    // It may have happened.
+    for (int code : {500, 503})
+        BOOST_TEST((classify(api(code), false, true) == retry_decision::outcome_unknown), code);
+    for (unsigned s : {500u, 502u, 503u, 504u})
+        BOOST_TEST((classify(http(s), false, true) == retry_decision::outcome_unknown), s);
+    BOOST_TEST((classify(transport(true), false, true) == retry_decision::outcome_unknown));
+    BOOST_TEST((classify({client_errc::timeout, true, 0, 0}, false, true) == retry_decision::outcome_unknown));
+    BOOST_TEST((classify({client_errc::bad_response, true, 200, 0}, false, true) == retry_decision::outcome_unknown));
+    // Not sent in full: provably not acted on.
+    BOOST_TEST((classify(transport(false), false, true) == retry_decision::retry));
+    BOOST_TEST((classify({client_errc::timeout, false, 0, 0}, false, true) == retry_decision::retry));
+}
+
+BOOST_AUTO_TEST_CASE(unauthorized_renews_once)
+{
+    BOOST_TEST((classify(api(401), false, true) == retry_decision::renew_token));
+    BOOST_TEST((classify(api(401), true, false) == retry_decision::done));
+    BOOST_TEST((classify({client_errc::http_status, true, 401, 0}, true, true) == retry_decision::renew_token));
+}
+
+BOOST_AUTO_TEST_CASE(full_jitter_backoff_is_bounded)
+{
+    retry_policy p{10, 100ms, 1000ms, 2.0};
+    std::mt19937 rng(7);
+    for (int attempt = 1; attempt <= 8; ++attempt)
+    {
+        auto cap = std::min<long long>(1000, 100LL << (attempt - 1));
+        std::chrono::milliseconds lo{100000}, hi{0};
+        for (int k = 0; k < 500; ++k)
+        {
+            auto d = backoff(p, attempt, rng);
+            lo = std::min(lo, d);
+            hi = std::max(hi, d);
+        }
+        BOOST_TEST(lo.count() >= 0);
+        BOOST_TEST(hi.count() <= cap, attempt);
+        BOOST_TEST(hi.count() > cap / 2, attempt);   // spread over the whole range
+        BOOST_TEST(lo.count() < cap / 4, attempt);
+    }
+    BOOST_TEST(backoff(p, 1, rng, 3000ms).count() == 3000);   // Retry-After is a floor
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(pool)
+
+struct mock_clock
+{
+    using duration = std::chrono::milliseconds;
+    using rep = duration::rep;
+    using period = duration::period;
+    using time_point = std::chrono::time_point<mock_clock>;
+    static constexpr bool is_steady = true;
+    static inline time_point current{};
+    static time_point now() { return current; }
+    static void advance(duration d) { current += d; }
+};
+
+struct fake_conn
+{
+    int id;
+};
+
+struct fake_waiter
+{
+    bool queued = false;
+    std::list<fake_waiter*>::iterator pos;
+};
+
+using state = pool_state<fake_conn, fake_waiter, mock_clock>;
+
+BOOST_AUTO_TEST_CASE(grows_to_its_size_then_queues_fifo)
+{
+    state p(2, 1000ms);
+    std::vector<std::unique_ptr<fake_conn>> expired;
+    fake_waiter w1, w2, w3, w4;
+    state::grant g1, g2, g3, g4;
+    BOOST_TEST((p.acquire(w1, g1, expired) == state::acquire_result::granted));
+    BOOST_TEST(g1.create);
+    BOOST_TEST((p.acquire(w2, g2, expired) == state::acquire_result::granted));
+    BOOST_TEST((p.acquire(w3, g3, expired) == state::acquire_result::must_wait));
+    BOOST_TEST((p.acquire(w4, g4, expired) == state::acquire_result::must_wait));
+    BOOST_TEST(p.waiting() == 2u);
+    BOOST_TEST(p.size() == 2u);
+
+    // A returned connection goes to the first waiter, in order.
+    state::grant out;
+    std::vector<std::unique_ptr<fake_conn>> discard;
+    auto* served = p.release(std::make_unique<fake_conn>(fake_conn{1}), true, out, discard);
+    BOOST_TEST(served == &w3);
+    BOOST_TEST(!w3.queued);
+    BOOST_TEST(out.conn->id == 1);
+    BOOST_TEST(!out.create);
+
+    // A broken connection's slot goes to the next waiter, who connects anew.
+    state::grant out2;
+    served = p.release(std::make_unique<fake_conn>(fake_conn{2}), false, out2, discard);
+    BOOST_TEST(served == &w4);
+    BOOST_TEST(out2.create);
+    BOOST_TEST(!out2.conn);
+    BOOST_TEST(discard.size() == 1u);
+    BOOST_TEST(p.size() == 2u);
+
+    // Nobody waits: back to the idle list; then a broken one frees its slot.
+    state::grant out3;
+    BOOST_TEST(p.release(std::make_unique<fake_conn>(fake_conn{3}), true, out3, discard) == nullptr);
+    BOOST_TEST(p.idle() == 1u);
+    BOOST_TEST(p.release(nullptr, false, out3, discard) == nullptr);
+    BOOST_TEST(p.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(reuses_the_most_recent_and_expires_idle_ones)
+{
+    mock_clock::current = {};
+    state p(3, 1000ms);
+    std::vector<std::unique_ptr<fake_conn>> bin;
+    fake_waiter w;
+    state::grant g;
+    for (int i = 0; i < 3; ++i)
+        p.acquire(w, g, bin);
+    state::grant out;
+    p.release(std::make_unique<fake_conn>(fake_conn{1}), true, out, bin);
+    mock_clock::advance(600ms);
+    p.release(std::make_unique<fake_conn>(fake_conn{2}), true, out, bin);
+    mock_clock::advance(300ms);
+    p.release(std::make_unique<fake_conn>(fake_conn{3}), true, out, bin);
+    BOOST_TEST(p.idle() == 3u);
+
+    mock_clock::advance(200ms);   // #1 idle 1100 ms: expired; #2 500 ms; #3 200 ms
+    state::grant got;
+    BOOST_TEST((p.acquire(w, got, bin) == state::acquire_result::granted));
+    BOOST_TEST(got.conn->id == 3);   // most recently used
+    BOOST_TEST(bin.size() == 1u);
+    BOOST_TEST(bin[0]->id == 1);
+    BOOST_TEST(p.size() == 2u);
+
+    mock_clock::advance(600ms);   // #2 idle 1100 ms
+    bin.clear();
+    p.drop_expired(mock_clock::now(), bin);
+    BOOST_TEST(bin.size() == 1u);
+    BOOST_TEST(p.idle() == 0u);
+    BOOST_TEST(p.size() == 1u);   // only the one in use
+}
+
+BOOST_AUTO_TEST_CASE(a_waiter_that_gives_up_is_not_served)
+{
+    state p(1, 1000ms);
+    std::vector<std::unique_ptr<fake_conn>> bin;
+    fake_waiter a, b, c;
+    state::grant g;
+    p.acquire(a, g, bin);
+    p.acquire(b, g, bin);
+    p.acquire(c, g, bin);
+    BOOST_TEST(p.withdraw(b));
+    BOOST_TEST(!p.withdraw(b));
+    state::grant out;
+    BOOST_TEST(p.release(std::make_unique<fake_conn>(fake_conn{1}), true, out, bin) == &c);
+    BOOST_TEST(!p.withdraw(c));   // served meanwhile: must use what it got
+}
+
+BOOST_AUTO_TEST_CASE(closing_fails_waiters_and_drops_idle)
+{
+    state p(1, 1000ms);
+    std::vector<std::unique_ptr<fake_conn>> bin;
+    fake_waiter a, b;
+    state::grant g;
+    p.acquire(a, g, bin);
+    p.acquire(b, g, bin);
+    std::vector<fake_waiter*> failed;
+    p.close(bin, failed);
+    BOOST_TEST(failed.size() == 1u);
+    BOOST_TEST(failed[0] == &b);
+    BOOST_TEST((p.acquire(a, g, bin) == state::acquire_result::closed));
+    state::grant out;
+    BOOST_TEST(p.release(std::make_unique<fake_conn>(fake_conn{1}), true, out, bin) == nullptr);
+    BOOST_TEST(p.size() == 0u);
+    BOOST_TEST(bin.size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(request_helpers)
+
+BOOST_AUTO_TEST_CASE(ids)
+{
+    BOOST_TEST(valid_id("rEJjwEY5Wt"));
+    BOOST_TEST(valid_id("507"));
+    BOOST_TEST(valid_id("a-b_c"));
+    for (auto bad : {"", "a/b", "a b", "a?b", "../x", "a\r\nb", "é"})
+        BOOST_TEST(!valid_id(bad), bad);
+    BOOST_TEST(!valid_id(std::string(65, 'a')));
+}
+
+BOOST_AUTO_TEST_CASE(special_data_shapes)
+{
+    std::string why;
+    std::optional<std::string> created;
+    BOOST_TEST(!decode_created(boost::json::value(true), &created, why));
+    BOOST_TEST(!created.has_value());
+    BOOST_TEST(!decode_created(boost::json::value("dyMFQQgHIW"), &created, why));
+    BOOST_TEST(created.value() == "dyMFQQgHIW");
+    BOOST_TEST((decode_created(boost::json::value(false), &created, why) == client_errc::operation_rejected));
+    BOOST_TEST((decode_ack(boost::json::value(false), nullptr, why) == client_errc::operation_rejected));
+    BOOST_TEST(!decode_ack(boost::json::value(nullptr), nullptr, why));
+
+    std::string id;
+    BOOST_TEST(!decode_id(boost::json::value("x1"), &id, why));
+    BOOST_TEST((decode_id(boost::json::value(true), &id, why) == client_errc::bad_response));
+
+    std::int64_t gb = -1;
+    BOOST_TEST(!decode_disk_usage(boost::json::parse(R"({"memory": 998})"), &gb, why));
+    BOOST_TEST(gb == 998);
+    BOOST_TEST(!decode_disk_usage(boost::json::parse(R"({"memory": "40"})"), &gb, why));
+    BOOST_TEST(gb == 40);
+    BOOST_TEST(!decode_disk_usage(boost::json::value(12), &gb, why));
+    BOOST_TEST(gb == 12);
+    BOOST_TEST((decode_disk_usage(boost::json::parse(R"({"memory": "lots"})"), &gb, why) == client_errc::bad_response));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
