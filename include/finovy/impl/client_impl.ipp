@@ -365,6 +365,8 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
         co_return client_errc::no_credentials;
     }
     auto w = std::make_shared<token_waiter>(co_await asio::this_coro::executor);
+    bool fetch = false;   // the fetch starts outside the lock: co_spawn may run it inline
+    bool use_current = false;
     {
         std::lock_guard lk(mtx_);
         if (closed_)
@@ -373,16 +375,22 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
         if (!token_.empty() && now < token_expires_)
         {
             // Due for renewal but still valid: renew in the background and use it meanwhile.
-            if (now >= token_refresh_at_ && !token_fetching_)
-                start_token_fetch();
+            fetch = now >= token_refresh_at_ && !token_fetching_;
+            use_current = true;
             out = token_;
-            co_return error_code{};
         }
-        if (!token_fetching_)
-            start_token_fetch();
-        w->queued = true;
-        w->pos = token_waiters_.insert(token_waiters_.end(), w.get());
+        else
+        {
+            fetch = !token_fetching_;
+            w->queued = true;
+            w->pos = token_waiters_.insert(token_waiters_.end(), w.get());
+        }
+        token_fetching_ = token_fetching_ || fetch;
     }
+    if (fetch)
+        start_token_fetch();
+    if (use_current)
+        co_return error_code{};
     w->timer.expires_at(deadline);
     co_await w->timer.async_wait(as_tuple_awaitable);
     const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
@@ -411,11 +419,10 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
     co_return error_code{};
 }
 
-// Called with mtx_ held. The fetch is a call of its own, not tied to the cancellation of
-// whichever call noticed that a token was needed.
+// Called without mtx_, after setting token_fetching_. The fetch is a call of its own, not tied
+// to the cancellation of whichever call noticed that a token was needed.
 FINOVY_DECL void client_impl::start_token_fetch()
 {
-    token_fetching_ = true;
     fetches_++;
     auto op = std::make_shared<typed_op<token_info>>();
     op->spec.operation = "get_token";
