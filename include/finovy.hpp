@@ -8,8 +8,12 @@
 #include <finovy/diagnostics.hpp>
 #include <finovy/enums.hpp>
 #include <finovy/error.hpp>
+#include <finovy/listing.hpp>
 #include <finovy/models.hpp>
+#include <finovy/resolve.hpp>
 #include <finovy/secret.hpp>
+#include <finovy/wait.hpp>
+#include <finovy/watch_hub.hpp>
 #include <finovy/with_diagnostics.hpp>
 
 #endif

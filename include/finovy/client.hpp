@@ -85,8 +85,18 @@ public:
     {
     }
 
-    client(client&&) noexcept = default;
-    client& operator=(client&&) noexcept = default;
+    client(client&& other) noexcept : impl_(std::move(other.impl_)), owner_(other.owner_) {}
+    client& operator=(client&& other) noexcept
+    {
+        if (this != &other)
+        {
+            if (impl_ && owner_)
+                close();
+            impl_ = std::move(other.impl_);
+            owner_ = other.owner_;
+        }
+        return *this;
+    }
     FINOVY_DECL ~client();   // close()
 
     FINOVY_DECL executor_type get_executor() const noexcept;
@@ -243,11 +253,24 @@ public:
                        bool with_token, call_context ctx, CompletionToken&& token = {});
 
 private:
+    friend struct detail::client_access;
+    client(std::shared_ptr<detail::client_impl> impl, bool owner) noexcept : impl_(std::move(impl)), owner_(owner) {}
+
     template <class T, class Start, class CompletionToken, class... Args>
     auto initiate(call_context ctx, Start start, CompletionToken&& token, Args&&... args);
 
     std::shared_ptr<detail::client_impl> impl_;
+    bool owner_ = true;   // false for the library's internal views: they never close the client
 };
+
+namespace detail {
+struct client_access
+{
+    static const std::shared_ptr<client_impl>& impl(const client& c) noexcept { return c.impl_; }
+    // A handle on the same client that does not close it when destroyed.
+    static client view(std::shared_ptr<client_impl> impl) noexcept { return client(std::move(impl), false); }
+};
+}   // namespace detail
 
 }   // namespace finovy
 

@@ -14,6 +14,10 @@
 #include <finovy/impl/diagnostics.ipp>
 #include <finovy/impl/enums.ipp>
 #include <finovy/impl/error.ipp>
+#include <finovy/impl/listing.ipp>
 #include <finovy/impl/models.ipp>
+#include <finovy/impl/resolve.ipp>
+#include <finovy/impl/wait.ipp>
+#include <finovy/impl/watch_hub.ipp>
 
 #endif

@@ -4,6 +4,7 @@
 #define FINOVY_DETAIL_CLIENT_IMPL_HPP
 
 #include <finovy/client_options.hpp>
+#include <finovy/detail/async_mutex.hpp>
 #include <finovy/detail/connection.hpp>
 #include <finovy/detail/endpoint.hpp>
 #include <finovy/detail/pool_state.hpp>
@@ -58,6 +59,7 @@ public:
     const client_options opts;
     endpoint ep;
     std::atomic<std::uint64_t> calls{0};
+    async_mutex creation_lock;           // id-resolving creates, one at a time (watch.hpp)
 
 private:
     asio::awaitable<error_code> acquire(connection_ptr& out, steady_clock::time_point deadline, diagnostics& diag);

@@ -35,6 +35,7 @@ struct call_context
 namespace detail {
 
 class client_impl;
+struct client_access;
 using impl_ptr = std::shared_ptr<client_impl>;
 
 template <class T>

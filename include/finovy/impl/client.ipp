@@ -13,7 +13,7 @@ FINOVY_DECL client::client(executor_type ex, client_options opts)
 
 FINOVY_DECL client::~client()
 {
-    if (impl_)
+    if (impl_ && owner_)
         impl_->close();
 }
 

@@ -1,0 +1,93 @@
+#ifndef FINOVY_IMPL_LISTING_IPP
+#define FINOVY_IMPL_LISTING_IPP
+
+#include <finovy/detail/bounded.hpp>
+#include <finovy/detail/client_impl.hpp>
+#include <finovy/detail/spawn.hpp>
+#include <finovy/listing.hpp>
+
+#include <boost/asio/strand.hpp>
+
+#include <unordered_set>
+
+namespace finovy::detail {
+
+// Page 1 first (it tells the total), then the rest with bounded concurrency. `fetch(n, diag)`
+// returns an awaitable<std::tuple<error_code, page<T>>>.
+template <class T, class Fetch>
+boost::asio::awaitable<error_code> list_all(Fetch fetch, int page_size, list_options o,
+                                            std::shared_ptr<spawn_state<std::vector<T>>> st)
+{
+    namespace asio = boost::asio;
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    diagnostics d;
+    auto [ec, first] = co_await fetch(1, d);
+    if (ec)
+    {
+        st->diag = std::move(d);
+        co_return ec;
+    }
+    auto pages = static_cast<std::size_t>((first.total + page_size - 1) / page_size);
+    std::vector<page<T>> rest(pages > 1 ? pages - 1 : 0);
+    error_code failed;
+    co_await for_each_bounded(rest.size(), o.concurrency, [&](std::size_t i) -> asio::awaitable<void> {
+        diagnostics pd;
+        auto [e, p] = co_await fetch(static_cast<int>(i) + 2, pd);
+        if (e && !failed)
+        {
+            failed = e;
+            st->diag = std::move(pd);
+        }
+        else if (!e)
+            rest[i] = std::move(p);
+    });
+    asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() != asio::cancellation_type::none)
+        co_return asio::error::operation_aborted;
+    if (failed)
+        co_return failed;
+    std::unordered_set<std::string> seen;
+    auto& out = st->value;
+    out.reserve(static_cast<std::size_t>(first.total));
+    auto take = [&](std::vector<T>& items) {
+        for (auto& item : items)
+            if (seen.insert(item.id).second)
+                out.push_back(std::move(item));
+    };
+    take(first.items);
+    for (auto& p : rest)
+        take(p.items);
+    co_return error_code{};
+}
+
+FINOVY_DECL void start_list_all_hosts(impl_ptr impl, list_options o, diagnostics* own,
+                                      handler_for<std::vector<host>> h)
+{
+    auto ex = boost::asio::make_strand(impl->executor);
+    auto fetch = [c = std::make_shared<client>(client_access::view(impl))](int n, diagnostics& d) {
+        return c->async_list_hosts(n, 25, call_context(d), boost::asio::as_tuple(boost::asio::use_awaitable));
+    };
+    spawn_op<std::vector<host>>(ex, o.diag, own, std::move(h), [&](std::shared_ptr<spawn_state<std::vector<host>>> st) {
+        return list_all<host>(std::move(fetch), 25, o, std::move(st));
+    });
+}
+
+FINOVY_DECL void start_list_all_disks(impl_ptr impl, disk_list_request filter, list_options o, diagnostics* own,
+                                      handler_for<std::vector<disk>> h)
+{
+    auto ex = boost::asio::make_strand(impl->executor);
+    auto fetch = [c = std::make_shared<client>(client_access::view(impl)), filter](int n, diagnostics& d) {
+        auto req = filter;
+        req.page = n;
+        req.page_size = 100;
+        return c->async_list_disks(req, call_context(d), boost::asio::as_tuple(boost::asio::use_awaitable));
+    };
+    spawn_op<std::vector<disk>>(ex, o.diag, own, std::move(h), [&](std::shared_ptr<spawn_state<std::vector<disk>>> st) {
+        return list_all<disk>(std::move(fetch), 100, o, std::move(st));
+    });
+}
+
+}   // namespace finovy::detail
+
+#endif
