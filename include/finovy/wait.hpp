@@ -21,6 +21,7 @@
 #include <finovy/client.hpp>
 
 #include <chrono>
+#include <functional>
 #include <vector>
 
 namespace finovy {
@@ -36,6 +37,9 @@ struct wait_options
     std::vector<host_status> fail_on;                 // statuses that end the wait at once (5 always does)
     int max_consecutive_errors = 5;                   // failed polls tolerated in a row
     diagnostics* diag = nullptr;                      // filled on failure; must outlive the wait
+    // Called with every observation of the host (for progress displays), on the wait's strand
+    // (standalone waits) or the hub's strand; it must not block.
+    std::function<void(const host&)> on_observe;
 };
 
 // True when `seen` satisfies a wait for `target` (3, billing, counts as 2, running).

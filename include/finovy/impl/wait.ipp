@@ -66,6 +66,8 @@ FINOVY_DECL boost::asio::awaitable<error_code> poll_host(client c, std::string i
             errors = 0;
             seen = true;
             st->value = std::move(h);
+            if (o.on_observe)
+                o.on_observe(st->value);
             auto state = goal.observe(st->value.status, o.fail_on, clock::now());
             if (state == goal_state::reached)
                 co_return error_code{};

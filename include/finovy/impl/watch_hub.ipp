@@ -100,6 +100,8 @@ FINOVY_DECL void hub_impl::observe(const host& h, clock::time_point now)
         w->st->value = h;
         w->seen = true;
         w->errors = 0;
+        if (w->o.on_observe)
+            w->o.on_observe(h);
         auto state = w->goal.observe(h.status, w->o.fail_on, now);
         if (state == goal_state::reached)
             complete(*w, {});

@@ -1,0 +1,223 @@
+// The finovy command-line tool and the provisioning example, run as programs against the
+// simulator: every command, JSON outputs, exit codes, verbose logs, faults.
+#define BOOST_TEST_MODULE finovy_cli
+#include <boost/test/unit_test.hpp>
+
+#include "../common/process.hpp"
+#include "../common/sim_fixture.hpp"
+
+#include <boost/json/parse.hpp>
+
+using namespace finovy::test;
+namespace json = boost::json;
+
+namespace {
+
+struct cli_fixture : sim_fixture
+{
+    std::vector<std::string> env(bool with_secret = false) const
+    {
+        std::vector<std::string> e{"FINOVY_ENDPOINT=" + sim.url(), "FINOVY_CA_FILE=" + sim.ca_file()};
+        if (with_secret)
+        {
+            e.push_back("FINOVY_UUID=" + sim.first_tenant().uuid);
+            e.push_back("FINOVY_SECRET=" + sim.first_tenant().secret);
+        }
+        else
+            e.push_back(std::string("FINOVY_ACCESS_TOKEN=") + static_token);
+        return e;
+    }
+
+    process_result finovy(std::vector<std::string> args, bool with_secret = false)
+    {
+        args.insert(args.begin(), FINOVY_CLI_EXE);
+        return run_process(args, env(with_secret), std::chrono::seconds(60));
+    }
+
+    // Runs with --output json; checks stdout is exactly one JSON document and returns it.
+    json::value finovy_json(std::vector<std::string> args, int expect_exit = 0)
+    {
+        args.insert(args.begin(), {"--output", "json"});
+        auto r = finovy(args);
+        BOOST_TEST(r.exit_code == expect_exit, r.err);
+        boost::system::error_code ec;
+        auto v = json::parse(r.out, ec);
+        BOOST_TEST_REQUIRE(!ec, "not one JSON document: " << r.out);
+        return v;
+    }
+};
+
+}   // namespace
+
+BOOST_FIXTURE_TEST_SUITE(cli, cli_fixture)
+
+BOOST_AUTO_TEST_CASE(help_lists_every_command)
+{
+    auto r = finovy({"--help"});
+    BOOST_TEST(r.exit_code == 0);
+    for (auto c : {"images", "packages", "hosts list", "hosts get", "hosts create", "hosts start", "hosts stop",
+                   "hosts reboot", "hosts wait", "hosts delete", "disks create", "disks list", "disks get",
+                   "disks mount", "disks unmount", "disks destroy", "token", "--endpoint", "--sandbox", "--token",
+                   "--uuid", "--secret", "--ca-file", "--output", "--timeout", "--verbose"})
+        BOOST_TEST(r.out.find(c) != std::string::npos, c);
+    for (std::vector<std::string> cmd : {std::vector<std::string>{"hosts", "create", "--help"},
+                                         {"disks", "mount", "--help"}, {"images", "--help"}})
+    {
+        auto h = finovy(cmd);
+        BOOST_TEST(h.exit_code == 0);
+        BOOST_TEST(h.out.find("Usage: finovy") != std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(catalog_commands)
+{
+    BOOST_TEST(finovy_json({"images"}).as_array().size() == 5u);
+    BOOST_TEST(finovy_json({"packages"}).as_array().size() == 4u);
+    auto fixed = finovy_json({"packages", "--fixed-period"}).as_array();
+    BOOST_TEST(fixed.size() == 3u);
+    BOOST_TEST(fixed.at(0).at("id").is_string());
+    auto table = finovy({"images"});
+    BOOST_TEST(table.exit_code == 0);
+    BOOST_TEST(table.out.find("Ubuntu Server") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(host_lifecycle)
+{
+    auto created = finovy_json({"hosts", "create", "--package", "Ofc2C4G8xx", "--image", "4005", "--wait",
+                                "--poll-interval", "50"});
+    std::string id(created.at("id").as_string());
+    BOOST_TEST(created.at("status").as_string() == "off");
+    auto rent = finovy_json({"hosts", "create", "--package", "Rnt8C32Gyy", "--image", "507", "--fixed-period",
+                             "--period-unit", "week", "--periods", "2"});
+    BOOST_TEST(rent.at("billing").as_string() == "fixed_period");
+    BOOST_TEST(rent.at("expires_ms").is_int64());
+
+    auto page = finovy_json({"hosts", "list", "--page", "1", "--page-size", "1"});
+    BOOST_TEST(page.at("total").as_int64() == 2);
+    BOOST_TEST(page.at("hosts").as_array().size() == 1u);
+    BOOST_TEST(finovy_json({"hosts", "list", "--all"}).at("hosts").as_array().size() == 2u);
+
+    auto started = finovy_json({"hosts", "start", id, std::string(rent.at("id").as_string()), "--wait",
+                                "--poll-interval", "50"});
+    BOOST_TEST(started.as_array().size() == 2u);
+    for (const auto& r : started.as_array())
+    {
+        BOOST_TEST(r.at("ok").as_bool());
+        BOOST_TEST(r.at("host").at("status").as_string() == "running");
+    }
+    auto rebooted = finovy_json({"hosts", "reboot", id, "--wait", "--poll-interval", "50"});
+    BOOST_TEST(rebooted.at(0).at("ok").as_bool());
+    auto got = finovy_json({"hosts", "get", id});
+    BOOST_TEST(!got.as_object().contains("password"));   // only with --show-password
+    BOOST_TEST(finovy_json({"hosts", "get", id, "--show-password"}).at("password").is_string());
+    auto plain = finovy({"hosts", "get", id});
+    BOOST_TEST(plain.out.find("password") == std::string::npos);
+
+    BOOST_TEST(finovy_json({"hosts", "stop", id}).at(0).at("ok").as_bool());
+    auto waited = finovy_json({"hosts", "wait", id, "--status", "off", "--poll-interval", "50"});
+    BOOST_TEST(waited.at(0).at("host").at("status").as_string() == "off");
+
+    // Disks on the pay-as-you-go host, which is off and was started once.
+    auto disk = finovy_json({"disks", "create", "--area", "south_china", "--size", "40", "--mount", id});
+    std::string d(disk.at("id").as_string());
+    BOOST_TEST(finovy_json({"disks", "create", "--area", "1", "--size", "20", "--count", "2"}).at("count").as_int64() == 2);
+    auto disks = finovy_json({"disks", "list"});
+    BOOST_TEST(disks.at("total").to_number<int>() == 3);
+    BOOST_TEST(finovy_json({"disks", "list", "--host", id}).at("total").to_number<int>() == 1);
+    std::this_thread::sleep_for(60ms);
+    BOOST_TEST(finovy_json({"disks", "get", d}).at("status").as_string() == "in_use");
+    BOOST_TEST(finovy_json({"disks", "unmount", d}).at("ok").as_bool());
+    std::this_thread::sleep_for(60ms);
+    BOOST_TEST(finovy_json({"disks", "mount", d, "--host", id}).at("ok").as_bool());
+    std::this_thread::sleep_for(60ms);
+    finovy_json({"disks", "unmount", d});
+    std::this_thread::sleep_for(60ms);
+    BOOST_TEST(finovy_json({"disks", "destroy", d}).at("ok").as_bool());
+
+    auto deleted = finovy_json({"hosts", "delete", id, std::string(rent.at("id").as_string()), "--yes"});
+    for (const auto& r : deleted.as_array())
+        BOOST_TEST(r.at("ok").as_bool());
+    BOOST_TEST(finovy_json({"hosts", "list"}).at("total").as_int64() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(exit_codes_and_error_messages)
+{
+    auto missing = finovy({"hosts", "get", "NoSuchHost1"});
+    BOOST_TEST(missing.exit_code == 1);
+    BOOST_TEST(missing.err.find("1021") != std::string::npos, missing.err);
+    BOOST_TEST(missing.err.find("host does not exist") != std::string::npos, missing.err);
+    BOOST_TEST(missing.err.find("traceId") != std::string::npos, missing.err);
+    auto j = finovy_json({"hosts", "get", "NoSuchHost1"}, 1);
+    BOOST_TEST(j.at("error").at("api_code").as_int64() == 1021);
+
+    for (std::vector<std::string> bad : {std::vector<std::string>{}, {"frobnicate"}, {"hosts", "get"},
+                                         {"hosts", "list", "--page-size", "26"}, {"hosts", "get", "a/b"},
+                                         {"images", "--nonsense"}, {"--output", "xml", "images"},
+                                         {"hosts", "wait", "abc", "--status", "sideways"},
+                                         {"hosts", "delete", "abc"}})
+    {
+        auto r = finovy(bad);
+        BOOST_TEST(r.exit_code == 2, r.err);
+    }
+    auto none = run_process({FINOVY_CLI_EXE, "images"}, {"FINOVY_ENDPOINT=" + sim.url()});
+    BOOST_TEST(none.exit_code == 2);
+
+    auto id = finovy_json({"hosts", "create", "--package", "Ofc2C4G8xx", "--image", "4005"}).at("id");
+    auto timeout = finovy({"--timeout", "0.5", "hosts", "wait", std::string(id.as_string()), "--status", "running",
+                           "--poll-interval", "50"});
+    BOOST_TEST(timeout.exit_code == 3, timeout.err);
+    BOOST_TEST(timeout.err.find("last seen off") != std::string::npos, timeout.err);
+}
+
+BOOST_AUTO_TEST_CASE(verbose_never_shows_secrets)
+{
+    auto r = finovy({"--verbose", "images"});
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.err.find("GET /v1/pve/open/image -> HTTP 200") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("traceId") != std::string::npos);
+    BOOST_TEST(r.err.find(static_token) == std::string::npos);
+    auto s = finovy({"--verbose", "token"}, true);
+    BOOST_TEST(s.exit_code == 0, s.err);
+    BOOST_TEST(s.err.find("POST /v1/auth/getToken") != std::string::npos, s.err);
+    BOOST_TEST(s.err.find(sim.first_tenant().secret) == std::string::npos);
+    BOOST_TEST(s.out.find(sim.first_tenant().secret) == std::string::npos);
+    BOOST_TEST(s.out.find("valid for 30 min") != std::string::npos, s.out);
+    BOOST_TEST(finovy({"token"}).exit_code == 2);   // a static token has no expiry to ask about
+}
+
+BOOST_AUTO_TEST_CASE(faults_become_clear_errors)
+{
+    finovy::sim::fault_options f;
+    f.http_error_rate = 1;
+    f.paths = {"image"};
+    sim.set_faults(f);
+    auto r = finovy({"--verbose", "images"});
+    BOOST_TEST(r.exit_code == 1);
+    BOOST_TEST((r.err.find("HTTP 502") != std::string::npos || r.err.find("HTTP 503") != std::string::npos), r.err);
+    BOOST_TEST(r.err.find("(retrying)") != std::string::npos, r.err);
+    f.http_error_rate = 0;
+    f.malformed_rate = 1;
+    sim.set_faults(f);
+    auto m = finovy({"images"});
+    BOOST_TEST(m.exit_code == 1);
+    BOOST_TEST(m.err.find("not JSON") != std::string::npos, m.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(examples, sim_fixture)
+
+BOOST_AUTO_TEST_CASE(provisioning_example_runs_end_to_end)
+{
+    auto r = run_process({FINOVY_PROVISION_EXE, "--endpoint", sim.url(), "--ca-file", sim.ca_file(), "--uuid",
+                          sim.first_tenant().uuid, "--secret", sim.first_tenant().secret, "--fleet", "5",
+                          "--interval-ms", "50"},
+                         {}, std::chrono::seconds(120));
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("status calls:") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("5/5 running") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("done") != std::string::npos);
+    BOOST_TEST(r.out.find(sim.first_tenant().secret) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
