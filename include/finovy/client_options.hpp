@@ -80,6 +80,13 @@ struct client_options
     std::size_t max_connections = 16;
     std::chrono::milliseconds idle_timeout{30'000};
 
+    // true: the client may be shared by coroutines on an io_context run by several threads
+    // (each call and each connection runs on a strand of its own). false: every call and its
+    // handler must run on one thread (an io_context run by a single thread, or one strand);
+    // strands are then skipped, which makes a call markedly cheaper. Like Boost.MySQL's
+    // pool_params::thread_safe, but safe by default.
+    bool thread_safe = true;
+
     // Time: each attempt (connect, handshake, write, read) must finish within attempt_timeout;
     // a whole call, retries and waits for a connection or a token included, within deadline.
     std::chrono::milliseconds attempt_timeout{15'000};

@@ -167,10 +167,11 @@ private:
             co_return;
         }
         auto res = p.release();
+        const bool keep = res.keep_alive();   // before the fields are moved away
         out.status = res.result_int();
         out.body = std::move(res.body());
         out.headers = std::move(res.base());
-        if (!res.keep_alive())
+        if (!keep)
             close();
     }
 

@@ -57,7 +57,9 @@ BOOST_AUTO_TEST_CASE(shared_client_on_four_threads)
                         else
                             std::tie(ec, std::ignore) =
                                 co_await c.async_create_pay_as_you_go_host("Ofc2C4G8xx", "4005", token());
-                        (ec ? failed : ok)++;
+                        if (ec && failed++ < 3)
+                            BOOST_TEST_MESSAGE("error: " << ec.message());
+                        ok += !ec;
                         (void)w;
                     }
                 },

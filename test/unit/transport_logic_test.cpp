@@ -162,13 +162,16 @@ BOOST_AUTO_TEST_CASE(grows_to_its_size_then_queues_fifo)
     std::vector<std::unique_ptr<fake_conn>> expired;
     fake_waiter w1, w2, w3, w4;
     state::grant g1, g2, g3, g4;
-    BOOST_TEST((p.acquire(w1, g1, expired) == state::acquire_result::granted));
+    BOOST_TEST((p.acquire(&w1, g1, expired) == state::acquire_result::granted));
     BOOST_TEST(g1.create);
-    BOOST_TEST((p.acquire(w2, g2, expired) == state::acquire_result::granted));
-    BOOST_TEST((p.acquire(w3, g3, expired) == state::acquire_result::must_wait));
-    BOOST_TEST((p.acquire(w4, g4, expired) == state::acquire_result::must_wait));
+    BOOST_TEST((p.acquire(&w2, g2, expired) == state::acquire_result::granted));
+    BOOST_TEST((p.acquire(&w3, g3, expired) == state::acquire_result::must_wait));
+    BOOST_TEST((p.acquire(&w4, g4, expired) == state::acquire_result::must_wait));
     BOOST_TEST(p.waiting() == 2u);
     BOOST_TEST(p.size() == 2u);
+    state::grant none;
+    BOOST_TEST((p.acquire(nullptr, none, expired) == state::acquire_result::must_wait));
+    BOOST_TEST(p.waiting() == 2u);   // without a waiter nothing is queued
 
     // A returned connection goes to the first waiter, in order.
     state::grant out;
@@ -204,7 +207,7 @@ BOOST_AUTO_TEST_CASE(reuses_the_most_recent_and_expires_idle_ones)
     fake_waiter w;
     state::grant g;
     for (int i = 0; i < 3; ++i)
-        p.acquire(w, g, bin);
+        p.acquire(&w, g, bin);
     state::grant out;
     p.release(std::make_unique<fake_conn>(fake_conn{1}), true, out, bin);
     mock_clock::advance(600ms);
@@ -215,7 +218,7 @@ BOOST_AUTO_TEST_CASE(reuses_the_most_recent_and_expires_idle_ones)
 
     mock_clock::advance(200ms);   // #1 idle 1100 ms: expired; #2 500 ms; #3 200 ms
     state::grant got;
-    BOOST_TEST((p.acquire(w, got, bin) == state::acquire_result::granted));
+    BOOST_TEST((p.acquire(&w, got, bin) == state::acquire_result::granted));
     BOOST_TEST(got.conn->id == 3);   // most recently used
     BOOST_TEST(bin.size() == 1u);
     BOOST_TEST(bin[0]->id == 1);
@@ -235,9 +238,9 @@ BOOST_AUTO_TEST_CASE(a_waiter_that_gives_up_is_not_served)
     std::vector<std::unique_ptr<fake_conn>> bin;
     fake_waiter a, b, c;
     state::grant g;
-    p.acquire(a, g, bin);
-    p.acquire(b, g, bin);
-    p.acquire(c, g, bin);
+    p.acquire(&a, g, bin);
+    p.acquire(&b, g, bin);
+    p.acquire(&c, g, bin);
     BOOST_TEST(p.withdraw(b));
     BOOST_TEST(!p.withdraw(b));
     state::grant out;
@@ -251,13 +254,13 @@ BOOST_AUTO_TEST_CASE(closing_fails_waiters_and_drops_idle)
     std::vector<std::unique_ptr<fake_conn>> bin;
     fake_waiter a, b;
     state::grant g;
-    p.acquire(a, g, bin);
-    p.acquire(b, g, bin);
+    p.acquire(&a, g, bin);
+    p.acquire(&b, g, bin);
     std::vector<fake_waiter*> failed;
     p.close(bin, failed);
     BOOST_TEST(failed.size() == 1u);
     BOOST_TEST(failed[0] == &b);
-    BOOST_TEST((p.acquire(a, g, bin) == state::acquire_result::closed));
+    BOOST_TEST((p.acquire(&a, g, bin) == state::acquire_result::closed));
     state::grant out;
     BOOST_TEST(p.release(std::make_unique<fake_conn>(fake_conn{1}), true, out, bin) == nullptr);
     BOOST_TEST(p.size() == 0u);

@@ -42,6 +42,12 @@ struct attempt_result
     std::chrono::milliseconds retry_after{0};
 };
 
+struct retry_state
+{
+    int attempt = 1;
+    bool renewed = false;   // a token was renewed for this call already
+};
+
 class client_impl : public std::enable_shared_from_this<client_impl>
 {
 public:
@@ -49,8 +55,10 @@ public:
     client_impl(asio::any_io_executor ex, client_options opts);
     ~client_impl();
 
-    // Runs one call to completion on the calling coroutine's strand.
-    static asio::awaitable<error_code> run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op);
+    // Runs one call to completion. `first`, if any, is a connection acquired when the call started:
+    // the coroutine then runs on that connection's executor.
+    static asio::awaitable<error_code> run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op,
+                                           connection_ptr first);
 
     void close();
     client_stats stats();
@@ -61,9 +69,27 @@ public:
     std::atomic<std::uint64_t> calls{0};
     async_mutex creation_lock;           // id-resolving creates, one at a time (watch.hpp)
 
+    connection_ptr acquire_now();            // null: must wait
+    bool token_now(std::string& out);        // false: must fetch or wait
+
 private:
+    struct next_step
+    {
+        bool done = false;
+        error_code result;
+        bool renew = false;
+        std::chrono::milliseconds wait{0};
+    };
+    next_step after_attempt(op_state& op, attempt_result& r, retry_state& rs, steady_clock::time_point began,
+                            steady_clock::time_point deadline, bool cancelled);
+    asio::awaitable<bool> sleep_before_retry(std::chrono::milliseconds wait, diagnostics& diag);
+    asio::awaitable<attempt_result> attempt_on_strand(connection& c, const request_spec& spec, std::string_view token,
+                                                      steady_clock::time_point deadline);
     asio::awaitable<error_code> acquire(connection_ptr& out, steady_clock::time_point deadline, diagnostics& diag);
+    error_code queue_for_connection(connection_waiter& w, connection_ptr& out);   // out set: no wait
+    error_code finish_waiting(connection_waiter& w, connection_ptr& out, bool cancelled, diagnostics& diag);
     void release(connection_ptr c, bool reusable);
+    void give_back(connection_ptr c);
     asio::awaitable<error_code> token_for(std::string& out, steady_clock::time_point deadline, diagnostics& diag);
     void start_token_fetch();
     void invalidate_token(const std::string& used);
@@ -85,6 +111,7 @@ private:
     std::vector<asio::ip::tcp::endpoint> resolved_;
     SSL_SESSION* session_ = nullptr;
     bool closed_ = false;
+    std::uint64_t releases_ = 0;
     // token
     std::string token_;
     steady_clock::time_point token_refresh_at_{}, token_expires_{};

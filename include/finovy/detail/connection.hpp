@@ -28,11 +28,14 @@ namespace beast = boost::beast;
 
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
-// A connection is used by one call at a time; its I/O runs on its own strand, so that a client
-// shared by several threads never touches one stream from two threads.
+// A connection is used by one call at a time. In a thread-safe client its I/O runs on a strand
+// of its own, so that a client shared by several threads never touches one stream from two.
 struct connection
 {
-    explicit connection(const asio::any_io_executor& ex) : strand(asio::make_strand(ex)) {}
+    connection(const asio::any_io_executor& ex, bool own_strand)
+        : exec(own_strand ? asio::any_io_executor(asio::make_strand(ex)) : ex)
+    {
+    }
 
     ~connection() { close(); }
 
@@ -62,7 +65,7 @@ struct connection
         return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
     }
 
-    asio::strand<asio::any_io_executor> strand;
+    asio::any_io_executor exec;   // a strand of its own, or the client's executor
     std::optional<tls_stream> tls;
     std::optional<beast::tcp_stream> plain;
     beast::flat_buffer buffer;           // read buffer, kept across requests

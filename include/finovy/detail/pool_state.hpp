@@ -43,8 +43,9 @@ public:
     };
 
     // Idle connections past idle_timeout are moved to `expired` (to be closed by the caller,
-    // outside any lock) and their slots reused.
-    acquire_result acquire(Waiter& w, grant& out, std::vector<conn_ptr>& expired)
+    // outside any lock) and their slots reused. Without a waiter (null), must_wait queues nothing:
+    // the caller may make one and try again.
+    acquire_result acquire(Waiter* w, grant& out, std::vector<conn_ptr>& expired)
     {
         if (closed_)
             return acquire_result::closed;
@@ -70,8 +71,11 @@ public:
             out.create = true;
             return acquire_result::granted;
         }
-        w.queued = true;
-        w.pos = waiters_.insert(waiters_.end(), &w);
+        if (w)
+        {
+            w->queued = true;
+            w->pos = waiters_.insert(waiters_.end(), w);
+        }
         return acquire_result::must_wait;
     }
 

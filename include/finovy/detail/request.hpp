@@ -8,9 +8,11 @@
 #include <finovy/diagnostics.hpp>
 #include <finovy/models.hpp>
 
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -41,12 +43,35 @@ struct op_state
     diagnostics diag;
     diagnostics* user_diag = nullptr;      // the caller's diagnostics&, if any
     diagnostics* handler_diag = nullptr;   // with_diagnostics' own, if any
+    boost::asio::cancellation_signal cancel;   // the caller's cancellation, forwarded
+
+    virtual ~op_state() = default;
+    // Where the answer is decoded to, made when the first attempt starts: thousands of calls
+    // may wait for a connection, and a result (a host, a page) is large.
+    virtual void* result_storage() { return nullptr; }
 };
 
 template <class T>
 struct typed_op : op_state
 {
-    T result{};
+    std::unique_ptr<T> result;
+    int page_number = 0, page_size = 0;   // what a page<...> result was asked for
+
+    void* result_storage() override
+    {
+        if (!result)
+        {
+            result = std::make_unique<T>();
+            if constexpr (requires(T& t) { t.number = 1; t.size = 1; })
+            {
+                result->number = page_number;
+                result->size = page_size;
+            }
+        }
+        return result.get();
+    }
+
+    T take() { return result ? std::move(*result) : T{}; }
 };
 
 template <>

@@ -5,7 +5,10 @@
 
 #include <finovy/detail/operations.hpp>
 
+#include <finovy/detail/cancel_forward.hpp>
+
 #include <boost/asio/associator.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 
@@ -22,6 +25,7 @@ struct spawn_state
     diagnostics* user = nullptr;
     diagnostics* own = nullptr;
     bool keep_value_on_error = false;   // waits hand over the last host they saw
+    boost::asio::cancellation_signal cancel;   // the caller's cancellation, forwarded
 };
 
 template <class T>
@@ -56,6 +60,7 @@ struct spawn_completion
             *st->own = st->diag;
         T value = ec && !st->keep_value_on_error ? T{} : std::move(st->value);
         st.reset();
+        stop_forwarding(handler);
         auto h = std::move(handler);
         std::move(h)(ec, std::move(value));
     }
@@ -88,7 +93,10 @@ void spawn_op(const Executor& ex, diagnostics* user, diagnostics* own, handler_f
     st->own = own;
     st->keep_value_on_error = keep_value_on_error;
     auto work = body(st);
-    boost::asio::co_spawn(ex, std::move(work), spawn_completion<T>{std::move(handler), std::move(st)});
+    forward_cancellation(handler, st, boost::asio::any_io_executor(ex));
+    auto slot = st->cancel.slot();
+    boost::asio::co_spawn(ex, std::move(work),
+                          boost::asio::bind_cancellation_slot(slot, spawn_completion<T>{std::move(handler), std::move(st)}));
 }
 
 }   // namespace finovy::detail

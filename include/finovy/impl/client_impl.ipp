@@ -3,9 +3,12 @@
 #define FINOVY_IMPL_CLIENT_IMPL_IPP
 
 #include <finovy/detail/client_impl.hpp>
+#include <finovy/detail/cancel_forward.hpp>
 #include <finovy/detail/retry.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -156,194 +159,295 @@ FINOVY_DECL client_stats client_impl::stats()
 // -------------------------------------------------------------------------------------------------
 // One call: token, connection, attempt, and again while it is worth it.
 
-FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op)
+FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op,
+                                                         connection_ptr first)
 {
+    // Kept lean: thousands of calls may wait here at once, and a coroutine frame holds every
+    // local of its body. The rarer work lives in plain functions and in small coroutines.
     co_await asio::this_coro::throw_if_cancelled(false);
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
-    using access = diagnostics_access;
     auto& spec = op->spec;
     auto& diag = op->diag;
-    const auto& o = self->opts;
-    const auto deadline = steady_clock::now() + op->call.deadline.value_or(o.deadline);
-    const auto attempt_timeout = op->call.attempt_timeout.value_or(o.attempt_timeout);
-    const int max_attempts = std::max(1, op->call.max_attempts.value_or(o.retry.max_attempts));
-    const bool can_renew = o.access_token.empty();
-
+    const auto deadline = steady_clock::now() + op->call.deadline.value_or(self->opts.deadline);
     if (!spec.invalid.empty())
     {
-        access::set_client_message(diag, spec.invalid);
+        if (first)
+            self->give_back(std::move(first));
+        diagnostics_access::set_client_message(diag, spec.invalid);
         co_return error_code(spec.invalid_code);
     }
 
+    // `first`: a connection taken when the call started, on whose strand this coroutine runs.
     std::string token;
-    bool renewed = false;
-    for (int attempt = 1;; ++attempt)
+    retry_state rs;
+    for (rs.attempt = 1;; ++rs.attempt)
     {
-        access::set_attempts(diag, attempt);
-        if (spec.needs_token)
+        diagnostics_access::set_attempts(diag, rs.attempt);
+        // The common cases need no waiting, hence no coroutine: a fresh token, an idle connection.
+        if (spec.needs_token && !self->token_now(token))
+        {
+            // Never hold a connection while waiting for a token: the fetch may need it.
+            if (first)
+                self->give_back(std::move(first));
             if (auto ec = co_await self->token_for(token, deadline, diag))
                 co_return ec;
+        }
+        const bool on_its_strand = first != nullptr;
+        connection_ptr conn = first ? std::move(first) : self->acquire_now();
+        if (!conn)
+            if (auto ec = co_await self->acquire(conn, deadline, diag))
+                co_return ec;
 
-        connection_ptr conn;
-        if (auto ec = co_await self->acquire(conn, deadline, diag))
-            co_return ec;
-
+        spec.out = op->result_storage();
         const auto began = steady_clock::now();
+        const auto attempt_deadline = std::min(began + op->call.attempt_timeout.value_or(self->opts.attempt_timeout),
+                                               deadline);
+        // On the connection's strand when the client is shared by threads; else right here.
+        // (Not a ?: of two co_awaits: GCC 12 miscompiles that.)
         attempt_result r;
-        try
-        {
-            r = co_await asio::co_spawn(conn->strand,
-                                        self->attempt(*conn, spec, token, std::min(began + attempt_timeout, deadline)),
-                                        asio::use_awaitable);
-        }
-        catch (const std::exception& e)
-        {
-            r = attempt_result{};
-            r.ec = client_errc::bad_response;
-            r.detail = std::string("unexpected exception: ") + e.what();
-        }
+        if (self->opts.thread_safe && !on_its_strand)
+            r = co_await self->attempt_on_strand(*conn, spec, token, attempt_deadline);
+        else
+            r = co_await self->attempt(*conn, spec, token, attempt_deadline);
         self->release(std::move(conn), r.reusable);
         self->attempts_++;
 
-        const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
-        auto decision = classify({r.ec, r.delivered, r.http_status, r.api_code}, spec.resend_safe, can_renew && !renewed);
-        std::chrono::milliseconds wait{0};
-        bool will_retry = false;
-        if (!cancelled && decision == retry_decision::renew_token)
-            will_retry = true;
-        else if (!cancelled && decision == retry_decision::retry && attempt < max_attempts)
-        {
-            // A kept-alive connection the server had closed: go again at once on a new one.
-            bool dead_keepalive = r.reused && r.http_status == 0 && r.ec.category() != client_category();
-            wait = dead_keepalive ? std::chrono::milliseconds(0) : backoff(o.retry, attempt, jitter_rng(), r.retry_after);
-            will_retry = steady_clock::now() + wait < deadline;
-        }
-
-        access::set_api(diag, r.api_code, r.api_msg, r.trace_id);
-        access::set_http_status(diag, r.http_status);
-        access::set_client_message(diag, r.detail);
-        if (o.observer)
-        {
-            attempt_event ev;
-            ev.operation = spec.operation;
-            ev.method = spec.method;
-            ev.path = spec.target;
-            ev.attempt = attempt;
-            ev.http_status = r.http_status;
-            ev.api_code = r.api_code;
-            ev.trace_id = r.trace_id;
-            ev.error = r.ec;
-            ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - began);
-            ev.reused_connection = r.reused;
-            ev.will_retry = will_retry;
-            try
-            {
-                o.observer(ev);
-            }
-            catch (...)
-            {
-                // An observer must not break the call.
-            }
-        }
-
-        if (cancelled)
-        {
-            if (r.delivered && !spec.resend_safe)
-                access::set_client_message(diag, "cancelled after the request was sent: its outcome is unknown");
-            co_return asio::error::operation_aborted;
-        }
-        if (!r.ec)
-        {
-            diag = diagnostics{};
-            access::set_attempts(diag, attempt);
-            co_return error_code{};
-        }
-        if (decision == retry_decision::outcome_unknown)
-        {
-            access::set_client_message(diag, (r.detail.empty() ? r.ec.message() : r.detail) +
-                                                  "; the request may have reached the server, so it was not resent");
-            co_return client_errc::outcome_unknown;
-        }
-        if (!will_retry)
-            co_return r.ec;
-
+        auto cs = co_await asio::this_coro::cancellation_state;
+        auto next = self->after_attempt(*op, r, rs, began, deadline, is_cancelled(cs.cancelled()));
+        if (next.done)
+            co_return next.result;
         self->retries_++;
-        if (decision == retry_decision::renew_token)
-        {
-            renewed = true;
+        if (next.renew)
             self->invalidate_token(token);
-            continue;
-        }
-        if (wait.count() > 0)
+        else if (next.wait.count() > 0 && co_await self->sleep_before_retry(next.wait, diag))
+            co_return asio::error::operation_aborted;
+    }
+}
+
+FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, attempt_result& r, retry_state& rs,
+                                                              steady_clock::time_point began,
+                                                              steady_clock::time_point deadline, bool cancelled)
+{
+    using access = diagnostics_access;
+    auto& spec = op.spec;
+    auto& diag = op.diag;
+    const auto& o = opts;
+    const int max_attempts = std::max(1, op.call.max_attempts.value_or(o.retry.max_attempts));
+    auto decision = classify({r.ec, r.delivered, r.http_status, r.api_code}, spec.resend_safe,
+                             o.access_token.empty() && !rs.renewed);
+    next_step next;
+    bool will_retry = false;
+    if (!cancelled && decision == retry_decision::renew_token)
+        will_retry = true;
+    else if (!cancelled && decision == retry_decision::retry && rs.attempt < max_attempts)
+    {
+        // A kept-alive connection the server had closed: go again at once on a new one.
+        bool dead_keepalive = r.reused && r.http_status == 0 && r.ec.category() != client_category();
+        next.wait = dead_keepalive ? std::chrono::milliseconds(0) : backoff(o.retry, rs.attempt, jitter_rng(), r.retry_after);
+        will_retry = steady_clock::now() + next.wait < deadline;
+    }
+    if (r.ec)
+    {
+        access::set_api(diag, r.api_code, std::move(r.api_msg), r.trace_id);
+        access::set_http_status(diag, r.http_status);
+        access::set_client_message(diag, std::move(r.detail));
+    }
+    if (o.observer)
+    {
+        attempt_event ev;
+        ev.operation = spec.operation;
+        ev.method = spec.method;
+        ev.path = spec.target;
+        ev.attempt = rs.attempt;
+        ev.http_status = r.http_status;
+        ev.api_code = r.api_code;
+        ev.trace_id = r.trace_id;
+        ev.error = r.ec;
+        ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - began);
+        ev.reused_connection = r.reused;
+        ev.will_retry = will_retry;
+        try
         {
-            asio::steady_timer t(co_await asio::this_coro::executor, wait);
-            auto [ec] = co_await t.async_wait(as_tuple_awaitable);
-            if (ec || is_cancelled((co_await asio::this_coro::cancellation_state).cancelled()))
-            {
-                access::set_client_message(diag, "cancelled while waiting to try again");
-                co_return asio::error::operation_aborted;
-            }
+            o.observer(ev);
+        }
+        catch (...)
+        {
+            // An observer must not break the call.
         }
     }
+
+    next.done = true;
+    if (cancelled)
+    {
+        if (r.delivered && !spec.resend_safe)
+            access::set_client_message(diag, "cancelled after the request was sent: its outcome is unknown");
+        next.result = asio::error::operation_aborted;
+    }
+    else if (!r.ec)
+    {
+        if (rs.attempt > 1)
+            diag = diagnostics{};   // earlier attempts' failures are no news
+        access::set_attempts(diag, rs.attempt);
+    }
+    else if (decision == retry_decision::outcome_unknown)
+    {
+        access::set_client_message(diag, (diag.client_message().empty() ? r.ec.message()
+                                                                         : std::string(diag.client_message())) +
+                                              "; the request may have reached the server, so it was not resent");
+        next.result = client_errc::outcome_unknown;
+    }
+    else if (!will_retry)
+        next.result = r.ec;
+    else
+    {
+        next.done = false;
+        next.renew = decision == retry_decision::renew_token;
+        rs.renewed = rs.renewed || next.renew;
+    }
+    return next;
+}
+
+FINOVY_DECL asio::awaitable<bool> client_impl::sleep_before_retry(std::chrono::milliseconds wait, diagnostics& diag)
+{
+    asio::steady_timer t(co_await asio::this_coro::executor, wait);
+    auto [ec] = co_await t.async_wait(as_tuple_awaitable);
+    if (ec || is_cancelled((co_await asio::this_coro::cancellation_state).cancelled()))
+    {
+        diagnostics_access::set_client_message(diag, "cancelled while waiting to try again");
+        co_return true;
+    }
+    co_return false;
+}
+
+namespace client_helpers {
+// Cancellation of an attempt that runs on a connection's strand, owned by the attempt.
+struct strand_attempt
+{
+    asio::cancellation_signal cancel;
+};
+}   // namespace client_helpers
+
+FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt_on_strand(connection& c, const request_spec& spec,
+                                                                          std::string_view token,
+                                                                          steady_clock::time_point deadline)
+{
+    // Like co_await co_spawn(c.exec, attempt(...)), but cancellation reaches the attempt through
+    // a signal it owns: co_spawn's own forwarding can fire after the awaiting coroutine resumed
+    // and destroyed it, when the connection's strand is busy with another call.
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr, attempt_result)>(
+        [this, &c, &spec, token, deadline](auto handler) {
+            auto st = std::make_shared<strand_attempt>();
+            forward_cancellation(handler, st, c.exec);
+            auto back = asio::get_associated_executor(handler, c.exec);
+            asio::co_spawn(c.exec, attempt(c, spec, token, deadline),
+                           asio::bind_cancellation_slot(
+                               st->cancel.slot(),
+                               [st, back, h = std::move(handler)](std::exception_ptr e, attempt_result r) mutable {
+                                   asio::dispatch(back, [h = std::move(h), e, r = std::move(r)]() mutable {
+                                       std::move(h)(e, std::move(r));
+                                   });
+                               }));
+        },
+        asio::use_awaitable);
 }
 
 // -------------------------------------------------------------------------------------------------
 // The pool
 
-FINOVY_DECL asio::awaitable<error_code> client_impl::acquire(connection_ptr& out, steady_clock::time_point deadline,
-                                                 diagnostics& diag)
+FINOVY_DECL connection_ptr client_impl::acquire_now()
 {
+    std::vector<connection_ptr> expired;   // closed after the lock is released
+    decltype(pool_)::grant g;
+    std::lock_guard lk(mtx_);
+    if (pool_.acquire(nullptr, g, expired) != decltype(pool_)::acquire_result::granted)
+        return nullptr;
+    return g.create ? std::make_unique<connection>(executor, opts.thread_safe) : std::move(g.conn);
+}
+
+FINOVY_DECL bool client_impl::token_now(std::string& out)
+{
+    if (!opts.access_token.empty())
+    {
+        out = opts.access_token;
+        return true;
+    }
+    std::lock_guard lk(mtx_);
+    if (token_.empty() || steady_clock::now() >= token_refresh_at_)
+        return false;
+    out = token_;
+    return true;
+}
+
+FINOVY_DECL asio::awaitable<error_code> client_impl::acquire(connection_ptr& out, steady_clock::time_point deadline,
+                                                             diagnostics& diag)
+{
+    // Small on purpose: thousands of calls may wait here. The work is in plain functions.
     auto w = std::make_shared<connection_waiter>(co_await asio::this_coro::executor);
-    std::vector<connection_ptr> expired;
+    if (auto ec = queue_for_connection(*w, out); ec || out)
+        co_return ec;
+    w->timer.expires_at(deadline);
+    co_await w->timer.async_wait(as_tuple_awaitable);
+    auto cs = co_await asio::this_coro::cancellation_state;
+    co_return finish_waiting(*w, out, is_cancelled(cs.cancelled()), diag);
+}
+
+FINOVY_DECL error_code client_impl::queue_for_connection(connection_waiter& w, connection_ptr& out)
+{
+    std::vector<connection_ptr> expired;   // closed after the lock is released
     decltype(pool_)::grant g;
     decltype(pool_)::acquire_result res;
     {
         std::lock_guard lk(mtx_);
-        res = pool_.acquire(*w, g, expired);
+        res = pool_.acquire(&w, g, expired);
     }
-    expired.clear();
     if (res == decltype(pool_)::acquire_result::closed)
-        co_return client_errc::shut_down;
+        return client_errc::shut_down;
     if (res == decltype(pool_)::acquire_result::granted)
-    {
-        out = g.create ? std::make_unique<connection>(executor) : std::move(g.conn);
-        co_return error_code{};
-    }
+        out = g.create ? std::make_unique<connection>(executor, opts.thread_safe) : std::move(g.conn);
+    return {};
+}
 
-    w->timer.expires_at(deadline);
-    co_await w->timer.async_wait(as_tuple_awaitable);
-    const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
+FINOVY_DECL error_code client_impl::finish_waiting(connection_waiter& w, connection_ptr& out, bool cancelled,
+                                                   diagnostics& diag)
+{
     std::unique_lock lk(mtx_);
-    if (!w->done)
+    if (!w.done)
     {
-        pool_.withdraw(*w);
+        pool_.withdraw(w);
         auto busy = pool_.busy();
         lk.unlock();
         if (cancelled)
-            co_return asio::error::operation_aborted;
+            return asio::error::operation_aborted;
         diagnostics_access::set_client_message(
             diag, "no connection became free before the deadline (" + std::to_string(busy) + " busy)");
-        co_return client_errc::timeout;
+        return client_errc::timeout;
     }
     lk.unlock();
-    if (w->ec)
-        co_return w->ec;
-    auto c = w->value.create ? std::make_unique<connection>(executor) : std::move(w->value.conn);
+    if (w.ec)
+        return w.ec;
+    auto c = w.value.create ? std::make_unique<connection>(executor, opts.thread_safe) : std::move(w.value.conn);
     if (cancelled)
     {
-        bool reusable = c->connected;
-        release(std::move(c), reusable);
-        co_return asio::error::operation_aborted;
+        give_back(std::move(c));
+        return asio::error::operation_aborted;
     }
     out = std::move(c);
-    co_return error_code{};
+    return {};
+}
+
+// Returns a connection that was not used: as it was (connected or not).
+FINOVY_DECL void client_impl::give_back(connection_ptr c)
+{
+    const bool reusable = c && c->connected;   // evaluated before `c` is moved from
+    release(std::move(c), reusable);
 }
 
 FINOVY_DECL void client_impl::release(connection_ptr c, bool reusable)
 {
     std::vector<connection_ptr> discard;   // closed after the lock is released
     std::lock_guard lk(mtx_);
-    pool_.drop_expired(steady_clock::now(), discard);
+    if (++releases_ % 64 == 0)
+        pool_.drop_expired(steady_clock::now(), discard);
     decltype(pool_)::grant g;
     if (auto* w = pool_.release(std::move(c), reusable, g, discard))
         w->fulfil({}, pool_grant{std::move(g.conn), g.create});
@@ -364,6 +468,14 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
     {
         diagnostics_access::set_client_message(diag, "set client_options::access_token, or uuid and secret");
         co_return client_errc::no_credentials;
+    }
+    {
+        std::lock_guard lk(mtx_);
+        if (!token_.empty() && steady_clock::now() < token_refresh_at_)
+        {
+            out = token_;   // the common case: a fresh token, nothing to wait for
+            co_return error_code{};
+        }
     }
     auto w = std::make_shared<token_waiter>(co_await asio::this_coro::executor);
     bool fetch = false;   // the fetch starts outside the lock: co_spawn may run it inline
@@ -432,14 +544,13 @@ FINOVY_DECL void client_impl::start_token_fetch()
     op->spec.body = boost::json::serialize(boost::json::object{{"uuid", opts.uuid}, {"secret", opts.secret}});
     op->spec.needs_token = false;
     op->spec.decode = &decode_result<token_info>;
-    op->spec.out = &op->result;
     auto started = steady_clock::now();
     auto self = shared_from_this();
-    asio::co_spawn(asio::make_strand(executor), run(self, op),
+    asio::co_spawn(asio::make_strand(executor), run(self, op, nullptr),
                    [self, op, started](std::exception_ptr ep, error_code ec) {
                        if (ep)
                            ec = client_errc::bad_response;
-                       std::string tok(op->result.token.reveal());
+                       std::string tok(op->result ? std::string(op->result->token.reveal()) : std::string());
                        if (!ec && !header_safe(tok))
                        {
                            ec = client_errc::bad_response;
@@ -457,7 +568,7 @@ FINOVY_DECL void client_impl::start_token_fetch()
                        self->token_fetching_ = false;
                        if (!ec)
                        {
-                           auto life = op->result.lifetime;
+                           auto life = op->result->lifetime;
                            auto margin = std::min(self->opts.token_refresh_margin,
                                                   std::chrono::duration_cast<std::chrono::milliseconds>(life / 2));
                            self->token_ = tok;
@@ -489,29 +600,37 @@ FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, 
     co_await asio::this_coro::throw_if_cancelled(false);
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     attempt_result r;
-    r.reused = c.connected;
-    if (c.connected && c.stale())
+    try
     {
-        stale_++;
-        c.close();
-        r.reused = false;
-    }
-    if (!c.connected)
-    {
-        co_await connect(c, r, deadline);
-        if (r.ec)
+        r.reused = c.connected;
+        if (c.connected && c.stale())
         {
+            stale_++;
             c.close();
-            co_return r;
+            r.reused = false;
+        }
+        if (!c.connected)
+            co_await connect(c, r, deadline);
+        if (!r.ec)
+        {
+            build_request(c, spec, token);
+            if (c.tls)
+                co_await exchange(*c.tls, c, spec, r, deadline);
+            else
+                co_await exchange(*c.plain, c, spec, r, deadline);
         }
     }
-    build_request(c, spec, token);
-    if (c.tls)
-        co_await exchange(*c.tls, c, spec, r, deadline);
-    else
-        co_await exchange(*c.plain, c, spec, r, deadline);
-    if (!r.reusable)
+    catch (const std::exception& e)   // out of memory, say: the connection cannot be trusted
+    {
+        r.ec = client_errc::bad_response;
+        r.detail = std::string("unexpected exception: ") + e.what();
+        r.reusable = false;
+    }
+    if (r.ec || !r.reusable)
+    {
+        r.reusable = false;
         c.close();
+    }
     co_return r;
 }
 
@@ -524,7 +643,7 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
     }
     if (eps.empty())
     {
-        tcp::resolver resolver(c.strand);
+        tcp::resolver resolver(c.exec);
         auto [ec, results] = co_await resolver.async_resolve(ep.host, ep.port, as_tuple_awaitable);
         if (ec)
         {
@@ -544,7 +663,7 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
     beast::tcp_stream* lowest = nullptr;
     if (ep.tls)
     {
-        c.tls.emplace(asio::any_io_executor(c.strand), *ssl_);
+        c.tls.emplace(c.exec, *ssl_);
         SSL* ssl = c.tls->native_handle();
         SSL_set_min_proto_version(ssl, TLS1_2_VERSION);
         if (is_ip_address(server_name_))
@@ -568,7 +687,7 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
         lowest = &c.tls->next_layer();
     }
     else
-        lowest = &c.plain.emplace(asio::any_io_executor(c.strand));
+        lowest = &c.plain.emplace(c.exec);
 
     lowest->expires_at(deadline);
     auto [ec, used] = co_await lowest->async_connect(eps, as_tuple_awaitable);

@@ -5,7 +5,10 @@
 #include <finovy/detail/client_impl.hpp>
 #include <finovy/detail/operations.hpp>
 
+#include <finovy/detail/cancel_forward.hpp>
+
 #include <boost/asio/associator.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json/serialize.hpp>
@@ -47,6 +50,7 @@ struct op_completion
             *op->user_diag = op->diag;
         if (op->handler_diag)
             *op->handler_diag = op->diag;
+        stop_forwarding(handler);   // before the handler runs: later emissions reach nothing of ours
         auto h = std::move(handler);
         if constexpr (std::is_void_v<T>)
         {
@@ -55,7 +59,7 @@ struct op_completion
         }
         else
         {
-            T value = ec ? T{} : std::move(op->result);
+            T value = ec ? T{} : op->take();
             op.reset();
             std::move(h)(ec, std::move(value));
         }
@@ -94,12 +98,21 @@ void launch(impl_ptr impl, request_spec spec, const call_context& ctx, diagnosti
     op->call = ctx.options;
     op->user_diag = ctx.diag;
     op->handler_diag = own;
-    if constexpr (!std::is_void_v<T>)
-        if (!op->spec.out)
-            op->spec.out = &op->result;
     impl->calls++;
-    auto strand = boost::asio::make_strand(impl->executor);
-    boost::asio::co_spawn(strand, client_impl::run(std::move(impl), op), op_completion<T>{std::move(handler), op});
+    // A client shared by threads runs each call on a strand: the strand of a connection free right
+    // now (the common case: one strand for the whole call), or else a strand of its own.
+    boost::asio::any_io_executor ex = impl->executor;
+    connection_ptr conn;
+    if (impl->opts.thread_safe)
+    {
+        std::string token;
+        if (!op->spec.needs_token || impl->token_now(token))
+            conn = impl->acquire_now();
+        ex = conn ? conn->exec : boost::asio::any_io_executor(boost::asio::make_strand(impl->executor));
+    }
+    forward_cancellation(handler, op, ex);
+    boost::asio::co_spawn(ex, client_impl::run(std::move(impl), op, std::move(conn)),
+                          boost::asio::bind_cancellation_slot(op->cancel.slot(), op_completion<T>{std::move(handler), op}));
 }
 
 inline std::string json_text(const boost::json::object& o) { return boost::json::serialize(o); }
@@ -244,8 +257,8 @@ FINOVY_DECL void start_list_hosts(impl_ptr impl, call_context ctx, diagnostics* 
         s.invalid = "page must be at least 1 and page_size between 1 and 25";
     s.target = "/v1/pve/open/mypage?page=" + std::to_string(page) + "&pageSize=" + std::to_string(page_size);
     auto op = std::make_shared<typed_op<host_page>>();
-    op->result.number = page;
-    op->result.size = page_size;
+    op->page_number = page;
+    op->page_size = page_size;
     launch<host_page>(std::move(impl), std::move(s), ctx, own, std::move(h), std::move(op));
 }
 
@@ -325,8 +338,8 @@ FINOVY_DECL void start_list_disks(impl_ptr impl, call_context ctx, diagnostics* 
         s.body = json_text(body);
     }
     auto op = std::make_shared<typed_op<disk_page>>();
-    op->result.number = req.page;
-    op->result.size = req.page_size;
+    op->page_number = req.page;
+    op->page_size = req.page_size;
     launch<disk_page>(std::move(impl), std::move(s), ctx, own, std::move(h), std::move(op));
 }
 
