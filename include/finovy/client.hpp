@@ -35,11 +35,14 @@
 // closed, never returned to the pool. A cancelled create or power change may still have
 // happened: the diagnostics say so.
 //
-// Executors and threads. The client's shared state (pool, token, counters) is guarded by a mutex
-// and each connection's I/O runs on a strand of its own; each call runs on a strand of its own,
-// and its handler is invoked through its associated executor, as usual in Asio. So one client
-// may be used by many coroutines on a multi-threaded io_context at once: every async_* function
-// and stats() are thread-safe. Moving, closing and destroying the client are not.
+// Executors and threads. The client's shared state (pool, token, counters) is guarded by a mutex.
+// With client_options::thread_safe (the default), each connection's I/O runs on a strand of its
+// own and each call on a strand (its connection's, when one is free at once), and its handler is
+// invoked through its associated executor, as usual in Asio. So one client may be used by many
+// coroutines on a multi-threaded io_context at once: every async_* function and stats() are
+// thread-safe. With thread_safe = false, strands are skipped: the client and every handler of its
+// calls must then run on one thread (or one strand), which makes calls markedly cheaper.
+// Moving, closing and destroying the client are never thread-safe.
 //
 // Lifetimes. Arguments are copied; a diagnostics& must outlive its operation. Operations keep
 // the client's internals alive: destroying the client while calls run is safe (it acts as
@@ -279,6 +282,7 @@ struct client_access
 #ifdef FINOVY_HEADER_ONLY
 #include <finovy/impl/client.ipp>
 #include <finovy/impl/client_impl.ipp>
+#include <finovy/impl/transport.ipp>
 #include <finovy/impl/operations.ipp>
 #endif
 

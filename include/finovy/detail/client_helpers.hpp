@@ -1,0 +1,59 @@
+// Small helpers of the client's implementation files.
+#ifndef FINOVY_DETAIL_CLIENT_HELPERS_HPP
+#define FINOVY_DETAIL_CLIENT_HELPERS_HPP
+
+#include <finovy/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace finovy::detail {
+
+namespace client_helpers {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+inline constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+inline error_code transport_error(error_code ec)
+{
+    return ec == beast::error::timeout ? error_code(client_errc::timeout) : ec;
+}
+
+inline bool is_ip_address(const std::string& host)
+{
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+// Header values must not smuggle a CR or LF into the request.
+inline bool header_safe(std::string_view s)
+{
+    for (char c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return false;
+    return true;
+}
+
+inline std::minstd_rand& jitter_rng()
+{
+    thread_local std::minstd_rand rng{std::random_device{}()};
+    return rng;
+}
+
+inline bool is_cancelled(asio::cancellation_type t) { return t != asio::cancellation_type::none; }
+
+}   // namespace client_helpers
+
+}   // namespace finovy::detail
+
+#endif

@@ -1,0 +1,2 @@
+// Separate compilation: one attempt's transport (TLS, HTTP, decoding).
+#include <finovy/impl/transport.ipp>
