@@ -220,4 +220,12 @@ BOOST_AUTO_TEST_CASE(provisioning_example_runs_end_to_end)
     BOOST_TEST(r.out.find(sim.first_tenant().secret) == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(readme_example_runs)
+{
+    auto r = run_process({FINOVY_TEN_LINES_EXE, sim.url(), sim.ca_file(), static_token}, {}, std::chrono::seconds(60));
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("status=running") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("password=***") != std::string::npos, r.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
