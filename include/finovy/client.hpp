@@ -283,6 +283,7 @@ struct client_access
 #include <finovy/impl/client.ipp>
 #include <finovy/impl/client_impl.ipp>
 #include <finovy/impl/transport.ipp>
+#include <finovy/impl/wire.ipp>
 #include <finovy/impl/operations.ipp>
 #endif
 

@@ -10,6 +10,7 @@
 #include <finovy/impl/client.ipp>
 #include <finovy/impl/client_impl.ipp>
 #include <finovy/impl/transport.ipp>
+#include <finovy/impl/wire.ipp>
 #include <finovy/impl/operations.ipp>
 #include <finovy/impl/decode.ipp>
 #include <finovy/impl/diagnostics.ipp>

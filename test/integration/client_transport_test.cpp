@@ -71,6 +71,28 @@ BOOST_AUTO_TEST_CASE(stale_keep_alive_connections_are_detected)
     BOOST_TEST(count_hosts(*this) == 9);
 }
 
+BOOST_AUTO_TEST_CASE(hot_connections_closed_by_the_server_cost_no_attempt)
+{
+    fault_options f;
+    f.close_every = 3;   // silently, without "Connection: close"
+    sim.set_faults(f);
+    auto o = options();
+    o.max_connections = 1;
+    o.retry.max_attempts = 1;   // no retries: only the free one after a hot connection died
+    run([&]() -> asio::awaitable<void> {
+        client c(co_await asio::this_coro::executor, o);
+        for (int i = 0; i < 60; ++i)   // back to back: the connection is hot, not checked
+        {
+            auto [ec, v] = co_await c.async_list_images(token());
+            BOOST_TEST_REQUIRE(!ec, ec.message());
+        }
+        auto st = c.stats();
+        BOOST_TEST(st.attempts >= 60u);
+        BOOST_TEST(st.attempts <= 80u);   // at most one more for each connection the server closed
+        BOOST_TEST(st.connections_opened >= 20u);
+    });
+}
+
 BOOST_AUTO_TEST_CASE(cancellation_is_prompt_and_closes_the_connection)
 {
     run([&]() -> asio::awaitable<void> {

@@ -35,6 +35,7 @@ struct attempt_result
     bool delivered = false;          // the whole request was written
     bool reusable = false;           // the connection may serve another request
     bool reused = false;             // it was a kept-alive connection
+    bool unchecked = false;          // ... used without the stale check
     unsigned http_status = 0;
     int api_code = 0;
     std::string api_msg, trace_id;
@@ -46,6 +47,7 @@ struct retry_state
 {
     int attempt = 1;
     bool renewed = false;   // a token was renewed for this call already
+    bool free_retry_used = false;   // a hot connection was found dead once already
 };
 
 class client_impl : public std::enable_shared_from_this<client_impl>
@@ -95,13 +97,11 @@ private:
     void invalidate_token(const std::string& used);
     asio::awaitable<attempt_result> attempt(connection& c, const request_spec& spec, std::string_view token,
                                             steady_clock::time_point deadline);
-    asio::awaitable<void> connect(connection& c, attempt_result& r, steady_clock::time_point deadline);
-    template <class Stream>
-    asio::awaitable<void> exchange(Stream& s, connection& c, const request_spec& spec, attempt_result& r,
-                                   steady_clock::time_point deadline);
+    asio::awaitable<void> connect(connection& c, attempt_result& r);
+    asio::awaitable<void> exchange(connection& c, const request_spec& spec, attempt_result& r);
     void interpret(std::string& body, connection& c, const request_spec& spec, attempt_result& r);
     void build_request(connection& c, const request_spec& spec, std::string_view token);
-    void save_session(tls_stream& s);
+    void save_session(SSL* ssl);
 
     std::shared_ptr<asio::ssl::context> ssl_;
     std::string server_name_;            // SNI and certificate check

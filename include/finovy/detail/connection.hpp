@@ -4,18 +4,16 @@
 
 #include <finovy/diagnostics.hpp>
 #include <finovy/error.hpp>
+#include <finovy/detail/wire.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/parser.hpp>
 
-#include <sys/socket.h>
-
+#include <chrono>
 #include <list>
 #include <memory>
 #include <optional>
@@ -26,54 +24,31 @@ namespace finovy::detail {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
-using tls_stream = beast::ssl_stream<beast::tcp_stream>;
-
 // A connection is used by one call at a time. In a thread-safe client its I/O runs on a strand
-// of its own, so that a client shared by several threads never touches one stream from two.
+// of its own, so that a client shared by several threads never touches one socket from two.
 struct connection
 {
     connection(const asio::any_io_executor& ex, bool own_strand)
-        : exec(own_strand ? asio::any_io_executor(asio::make_strand(ex)) : ex)
+        : exec(own_strand ? asio::any_io_executor(asio::make_strand(ex)) : ex), io(std::make_shared<wire>(exec))
     {
     }
-
-    ~connection() { close(); }
-
-    beast::tcp_stream& lowest() { return tls ? tls->next_layer() : *plain; }
 
     void close()
     {
-        boost::system::error_code ec;
-        if (tls)
-            tls->next_layer().socket().close(ec);
-        if (plain)
-            plain->socket().close(ec);
+        io->close();
         connected = false;
     }
 
-    // Did the server close this kept-alive connection while it sat idle? A closed peer reads as
-    // end of file; unexpected bytes (a TLS close_notify) mean the same. One non-blocking peek.
-    bool stale()
-    {
-        if (!connected)
-            return false;
-        auto& sock = lowest().socket();
-        if (!sock.is_open())
-            return true;
-        char byte;
-        auto n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-    }
-
     asio::any_io_executor exec;   // a strand of its own, or the client's executor
-    std::optional<tls_stream> tls;
-    std::optional<beast::tcp_stream> plain;
+    std::shared_ptr<wire> io;     // shared with its timer's handler
     beast::flat_buffer buffer;           // read buffer, kept across requests
     std::string request;                 // write buffer, kept across requests
+    std::string body;                    // the answer's body, kept across requests
     boost::json::parser parser;          // keeps its parsing stack across answers
     bool connected = false;
     bool store_session = false;          // save the TLS session after the first answer
     std::uint64_t served = 0;
+    std::chrono::steady_clock::time_point idle_since{};   // when its last attempt ended
 };
 
 using connection_ptr = std::unique_ptr<connection>;

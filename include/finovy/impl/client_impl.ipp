@@ -206,12 +206,19 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
     bool will_retry = false;
     if (!cancelled && decision == retry_decision::renew_token)
         will_retry = true;
-    else if (!cancelled && decision == retry_decision::retry && rs.attempt < max_attempts)
+    else if (!cancelled && decision == retry_decision::retry)
     {
-        // A kept-alive connection the server had closed: go again at once on a new one.
-        bool dead_keepalive = r.reused && r.http_status == 0 && r.ec.category() != client_category();
-        next.wait = dead_keepalive ? std::chrono::milliseconds(0) : backoff(o.retry, rs.attempt, jitter_rng(), r.retry_after);
-        will_retry = steady_clock::now() + next.wait < deadline;
+        // A kept-alive connection the server had closed: go again at once on a new one. If it
+        // was used without the stale check (a hot one, see attempt), that once does not count.
+        const bool dead_keepalive = r.reused && r.http_status == 0 && r.ec.category() != client_category();
+        const bool free_retry = dead_keepalive && r.unchecked && !rs.free_retry_used;
+        rs.free_retry_used = rs.free_retry_used || free_retry;
+        if (rs.attempt < max_attempts || free_retry)
+        {
+            next.wait = dead_keepalive ? std::chrono::milliseconds(0)
+                                       : backoff(o.retry, rs.attempt, jitter_rng(), r.retry_after);
+            will_retry = steady_clock::now() + next.wait < deadline;
+        }
     }
     if (r.ec)
     {

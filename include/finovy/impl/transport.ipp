@@ -3,22 +3,19 @@
 #ifndef FINOVY_IMPL_TRANSPORT_IPP
 #define FINOVY_IMPL_TRANSPORT_IPP
 
+#include <finovy/detail/answer_parser.hpp>
 #include <finovy/detail/client_helpers.hpp>
 #include <finovy/detail/client_impl.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
-#include <charconv>
 
 namespace finovy::detail {
 
@@ -38,21 +35,24 @@ FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, 
     try
     {
         r.reused = c.connected;
-        if (c.connected && c.stale())
+        // A connection used a moment ago is hot: had the server closed it, a request that may
+        // be resent is simply tried again on a new one, so the peek's system call is skipped.
+        // Requests that must not be resent always look first.
+        const bool hot = spec.resend_safe && steady_clock::now() - c.idle_since < std::chrono::milliseconds(1);
+        r.unchecked = r.reused && hot;
+        if (c.connected && !hot && c.io->stale())
         {
             stale_++;
             c.close();
             r.reused = false;
         }
+        c.io->arm(deadline);
         if (!c.connected)
-            co_await connect(c, r, deadline);
+            co_await connect(c, r);
         if (!r.ec)
         {
             build_request(c, spec, token);
-            if (c.tls)
-                co_await exchange(*c.tls, c, spec, r, deadline);
-            else
-                co_await exchange(*c.plain, c, spec, r, deadline);
+            co_await exchange(c, spec, r);
         }
     }
     catch (const std::exception& e)   // out of memory, say: the connection cannot be trusted
@@ -61,6 +61,8 @@ FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, 
         r.detail = std::string("unexpected exception: ") + e.what();
         r.reusable = false;
     }
+    c.io->disarm();
+    c.idle_since = steady_clock::now();
     if (r.ec || !r.reusable)
     {
         r.reusable = false;
@@ -69,7 +71,7 @@ FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, 
     co_return r;
 }
 
-FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_result& r, steady_clock::time_point deadline)
+FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_result& r)
 {
     std::vector<tcp::endpoint> eps;
     {
@@ -92,15 +94,26 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
         resolved_ = eps;   // no DNS look-up per request
     }
 
-    c.tls.reset();
-    c.plain.reset();
+    c.close();
     c.buffer.clear();
-    beast::tcp_stream* lowest = nullptr;
-    if (ep.tls)
+    auto& w = *c.io;
+    auto [ec, used] = co_await asio::async_connect(w.socket(), eps, as_tuple_awaitable);
+    if (ec)
     {
-        c.tls.emplace(c.exec, *ssl_);
-        SSL* ssl = c.tls->native_handle();
-        SSL_set_min_proto_version(ssl, TLS1_2_VERSION);
+        r.ec = ec == asio::error::operation_aborted && w.timed_out() ? error_code(client_errc::timeout) : ec;
+        r.detail = "cannot connect to " + ep.host + ":" + ep.port + ": " + r.ec.message();
+        std::lock_guard lk(mtx_);
+        resolved_.clear();   // look the name up again next time
+        co_return;
+    }
+    opened_++;
+    if (!w.prepare(ep.tls ? ssl_->native_handle() : nullptr, r.ec))
+    {
+        r.detail = "cannot set the connection up: " + r.ec.message();
+        co_return;
+    }
+    if (SSL* ssl = w.ssl())
+    {
         if (is_ip_address(server_name_))
             X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server_name_.c_str());
         else
@@ -119,37 +132,16 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
             SSL_set_session(ssl, copy);   // resumption: no full handshake on reconnect
             SSL_SESSION_free(copy);
         }
-        lowest = &c.tls->next_layer();
-    }
-    else
-        lowest = &c.plain.emplace(c.exec);
-
-    lowest->expires_at(deadline);
-    auto [ec, used] = co_await lowest->async_connect(eps, as_tuple_awaitable);
-    if (ec)
-    {
-        r.ec = transport_error(ec);
-        r.detail = "cannot connect to " + ep.host + ":" + ep.port + ": " + ec.message();
-        std::lock_guard lk(mtx_);
-        resolved_.clear();   // look the name up again next time
-        co_return;
-    }
-    opened_++;
-    boost::system::error_code ignored;
-    lowest->socket().set_option(tcp::no_delay(true), ignored);
-    if (c.tls)
-    {
-        auto [hec] = co_await c.tls->async_handshake(asio::ssl::stream_base::client, as_tuple_awaitable);
-        if (hec)
+        if (auto hec = co_await w.handshake())
         {
-            r.ec = transport_error(hec);
+            r.ec = hec;
             r.detail = "TLS handshake with " + server_name_ + " failed: " + hec.message();
-            long v = SSL_get_verify_result(c.tls->native_handle());
+            long v = SSL_get_verify_result(ssl);
             if (v != X509_V_OK)
                 r.detail += std::string(" (certificate: ") + X509_verify_cert_error_string(v) + ")";
             co_return;
         }
-        bool reused = SSL_session_reused(c.tls->native_handle());
+        bool reused = SSL_session_reused(ssl);
         (reused ? resumed_ : full_)++;
         c.store_session = !reused;
     }
@@ -186,62 +178,76 @@ FINOVY_DECL void client_impl::build_request(connection& c, const request_spec& s
     q += spec.body;
 }
 
-template <class Stream>
-asio::awaitable<void> client_impl::exchange(Stream& s, connection& c, const request_spec& spec, attempt_result& r,
-                                            steady_clock::time_point deadline)
+FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const request_spec& spec, attempt_result& r)
 {
-    auto& lowest = beast::get_lowest_layer(s);
-    lowest.expires_at(deadline);
-    auto [wec, written] = co_await asio::async_write(s, asio::buffer(c.request), as_tuple_awaitable);
-    if (wec)
+    auto& w = *c.io;
+    if (auto ec = co_await w.write(c.request))
     {
-        r.ec = transport_error(wec);
-        r.detail = "sending the request failed (" + wec.message() + "); it was not delivered";
+        r.ec = ec;
+        r.detail = "sending the request failed (" + ec.message() + "); it was not delivered";
         co_return;
     }
     r.delivered = true;
 
-    http::response_parser<http::string_body> p;
+    answer_parser p(c.body);
     p.header_limit(64 * 1024);
     p.body_limit(opts.max_response_body);
-    auto [rec, read] = co_await http::async_read(s, c.buffer, p, as_tuple_awaitable);
-    if (rec)
+    p.eager(true);
+    bool answer_pending = true;   // nothing can be there before the request went out
+    for (;;)
     {
-        if (rec == http::error::body_limit)
+        beast::error_code pec;
+        if (c.buffer.size() > 0)
+        {
+            c.buffer.consume(p.put(c.buffer.data(), pec));
+            if (pec == http::error::need_more)
+                pec = {};
+        }
+        if (!pec && p.is_done())
+            break;
+        if (!pec)
+        {
+            if (auto ec = co_await w.read_some(c.buffer, answer_pending))
+            {
+                if (ec == asio::error::eof && p.got_some())
+                {
+                    p.put_eof(pec);   // an answer that ends with the connection
+                    if (!pec && p.is_done())
+                        break;
+                }
+                r.ec = ec;
+                r.detail = std::string(p.got_some() ? "the answer was cut short: " : "no answer: ") + ec.message();
+                co_return;
+            }
+            answer_pending = false;
+            continue;
+        }
+        if (pec == http::error::body_limit)
         {
             r.ec = client_errc::body_too_large;
             r.detail = "the answer is larger than " + std::to_string(opts.max_response_body) + " bytes";
         }
         else
         {
-            r.ec = transport_error(rec);
-            r.detail = std::string(p.got_some() ? "the answer was cut short: " : "no answer: ") + rec.message();
+            r.ec = client_errc::bad_response;
+            r.detail = "the answer is not HTTP: " + pec.message();
         }
         co_return;
     }
-    lowest.expires_never();
-    auto& res = p.get();
-    r.http_status = res.result_int();
-    r.reusable = res.keep_alive();
+    r.http_status = p.status();
+    r.reusable = p.keep_alive() && c.buffer.size() == 0;   // bytes nobody asked for: do not reuse
+    r.retry_after = p.retry_after();
     c.served++;
-    if constexpr (std::is_same_v<Stream, tls_stream>)
-        if (c.store_session)
-            save_session(s);
-    if (auto ra = res[http::field::retry_after]; !ra.empty())
-    {
-        unsigned secs = 0;
-        auto [ptr, err] = std::from_chars(ra.data(), ra.data() + ra.size(), secs);
-        if (err == std::errc{})
-            r.retry_after = std::chrono::milliseconds(std::min(secs, 60u) * 1000);
-    }
-    interpret(res.body(), c, spec, r);
+    if (c.store_session && w.ssl())
+        save_session(w.ssl());
+    interpret(c.body, c, spec, r);
 }
 
-FINOVY_DECL void client_impl::save_session(tls_stream& s)
+FINOVY_DECL void client_impl::save_session(SSL* ssl)
 {
     // A copy: OpenSSL marks a session unusable when the connection holding it is freed without
     // a TLS shutdown, which is how pooled connections usually end.
-    SSL_SESSION* live = SSL_get1_session(s.native_handle());
+    SSL_SESSION* live = SSL_get1_session(ssl);
     if (!live)
         return;
     SSL_SESSION* fresh = SSL_SESSION_is_resumable(live) ? SSL_SESSION_dup(live) : nullptr;
