@@ -1,5 +1,6 @@
-// The transport's pure logic: endpoint parsing, retry decisions, backoff, and the pool's
-// bookkeeping driven by a mock clock.
+// The transport's pure logic: endpoint parsing, retry decisions, backoff, the pool's
+// bookkeeping driven by a mock clock, and the answer parser fed byte by byte.
+#include <finovy/detail/answer_parser.hpp>
 #include <finovy/detail/endpoint.hpp>
 #include <finovy/detail/pool_state.hpp>
 #include <finovy/detail/request.hpp>
@@ -305,6 +306,84 @@ BOOST_AUTO_TEST_CASE(special_data_shapes)
     BOOST_TEST(!decode_disk_usage(boost::json::value(12), &gb, why));
     BOOST_TEST(gb == 12);
     BOOST_TEST((decode_disk_usage(boost::json::parse(R"({"memory": "lots"})"), &gb, why) == client_errc::bad_response));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(answer_parsing)
+
+namespace {
+// Feeds `text` in pieces of `step` bytes, as reads would deliver it.
+boost::beast::error_code feed(answer_parser& p, std::string_view text, std::size_t step, bool eof = false)
+{
+    std::string pending;
+    for (std::size_t at = 0; at < text.size(); at += step)
+    {
+        pending.append(text.substr(at, step));
+        boost::beast::error_code ec;
+        auto used = p.put(boost::asio::buffer(pending), ec);
+        pending.erase(0, used);
+        if (ec && ec != boost::beast::http::error::need_more)
+            return ec;
+    }
+    boost::beast::error_code ec;
+    if (eof)
+        p.put_eof(ec);
+    return ec;
+}
+}   // namespace
+
+BOOST_AUTO_TEST_CASE(status_body_retry_after_and_keep_alive)
+{
+    const std::string text = "HTTP/1.1 429 Too Many Requests\r\nServer: x\r\nRetry-After: 7\r\n"
+                             "Content-Length: 11\r\n\r\n{\"code\":1}x";
+    for (std::size_t step : {1u, 3u, 1000u})
+    {
+        std::string body = "left over from the previous answer";
+        answer_parser p(body);
+        p.eager(true);
+        BOOST_TEST(!feed(p, text, step));
+        BOOST_TEST(p.is_done());
+        BOOST_TEST(p.status() == 429u);
+        BOOST_TEST(p.retry_after().count() == 7);
+        BOOST_TEST(p.keep_alive());
+        BOOST_TEST(body == "{\"code\":1}x");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(chunked_closing_and_to_end_of_file)
+{
+    std::string body;
+    answer_parser chunked(body);
+    chunked.eager(true);
+    BOOST_TEST(!feed(chunked, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                              "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", 2));
+    BOOST_TEST(chunked.is_done());
+    BOOST_TEST(body == "abcde");
+    BOOST_TEST(!chunked.keep_alive());
+    BOOST_TEST(chunked.retry_after().count() == 0);
+
+    answer_parser to_eof(body);
+    to_eof.eager(true);
+    BOOST_TEST(!feed(to_eof, "HTTP/1.0 200 OK\r\n\r\n{\"a\":1}", 4, true));
+    BOOST_TEST(to_eof.is_done());
+    BOOST_TEST(body == "{\"a\":1}");
+}
+
+BOOST_AUTO_TEST_CASE(limits_and_garbage_are_errors)
+{
+    std::string body;
+    answer_parser big(body);
+    big.eager(true);
+    big.body_limit(10);
+    BOOST_TEST((feed(big, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n", 100) ==
+                boost::beast::http::error::body_limit));
+    answer_parser garbage(body);
+    BOOST_TEST(feed(garbage, "<html>not http</html>\r\n\r\n", 100));
+    answer_parser date(body);   // an HTTP date in Retry-After is ignored, not an error
+    BOOST_TEST(!feed(date, "HTTP/1.1 503 x\r\nRetry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\nContent-Length: 0\r\n\r\n", 9));
+    BOOST_TEST(date.retry_after().count() == 0);
+    BOOST_TEST(date.status() == 503u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -56,17 +56,30 @@ public:
     void disarm();
     bool timed_out() const { return timed_out_; }
 
-    asio::awaitable<error_code> handshake();
-    asio::awaitable<error_code> write(std::string_view data);
-    // Appends what arrives to `buf`. `answer_pending`: the peer cannot have answered yet (the
-    // request was just written), so wait for readiness before trying to read.
-    asio::awaitable<error_code> read_some(boost::beast::flat_buffer& buf, bool answer_pending);
+    // The steps of I/O, each a non-blocking try: `done`, `failed` (with `ec`), or what the
+    // wire must wait for before trying again. No coroutine frame in the common path.
+    enum class step
+    {
+        done,
+        failed,
+        want_read,
+        want_write,
+    };
+    step try_handshake(error_code& ec);
+    // Sends from data[sent...]: `done` once everything is sent.
+    step try_write(std::string_view data, std::size_t& sent, error_code& ec);
+    // Appends what arrived to `buf`: `done` if anything did.
+    step try_read(boost::beast::flat_buffer& buf, error_code& ec);
+    // Bytes that arrived already and OpenSSL holds: read them before waiting.
+    bool has_pending() const;
+
+    // Waits for the socket to be ready for what `s` wants; client_errc::timeout past the deadline.
+    asio::awaitable<error_code> wait(step s);
 
     int sys_errno = 0;   // set by the BIO when a send or recv fails
 
 private:
-    asio::awaitable<error_code> wait(asio::ip::tcp::socket::wait_type what);
-    error_code tls_failure(int ret);
+    step tls_step(int ret, error_code& ec);
 
     asio::ip::tcp::socket sock_;
     asio::steady_timer timer_;

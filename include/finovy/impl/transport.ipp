@@ -97,6 +97,12 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
     c.close();
     c.buffer.clear();
     auto& w = *c.io;
+    if (w.timed_out())   // the look-up outlasted the attempt: its timer had nothing to cancel
+    {
+        r.ec = client_errc::timeout;
+        r.detail = "looking " + ep.host + " up took longer than the attempt may";
+        co_return;
+    }
     auto [ec, used] = co_await asio::async_connect(w.socket(), eps, as_tuple_awaitable);
     if (ec)
     {
@@ -132,7 +138,16 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
             SSL_set_session(ssl, copy);   // resumption: no full handshake on reconnect
             SSL_SESSION_free(copy);
         }
-        if (auto hec = co_await w.handshake())
+        // (No co_await inside a condition: GCC 12 miscompiles some of those.)
+        error_code hec;
+        for (auto st = w.try_handshake(hec); st != wire::step::done && st != wire::step::failed;
+             st = w.try_handshake(hec))
+        {
+            hec = co_await w.wait(st);
+            if (hec)
+                break;
+        }
+        if (hec)
         {
             r.ec = hec;
             r.detail = "TLS handshake with " + server_name_ + " failed: " + hec.message();
@@ -181,7 +196,17 @@ FINOVY_DECL void client_impl::build_request(connection& c, const request_spec& s
 FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const request_spec& spec, attempt_result& r)
 {
     auto& w = *c.io;
-    if (auto ec = co_await w.write(c.request))
+    using step = wire::step;
+    error_code ec;
+    std::size_t sent = 0;
+    for (auto st = w.try_write(c.request, sent, ec); st != step::done && st != step::failed;
+         st = w.try_write(c.request, sent, ec))
+    {
+        ec = co_await w.wait(st);
+        if (ec)
+            break;
+    }
+    if (ec)
     {
         r.ec = ec;
         r.detail = "sending the request failed (" + ec.message() + "); it was not delivered";
@@ -193,7 +218,9 @@ FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const req
     p.header_limit(64 * 1024);
     p.body_limit(opts.max_response_body);
     p.eager(true);
-    bool answer_pending = true;   // nothing can be there before the request went out
+    // Nothing can have arrived before the request went out: a recv now would only say "not
+    // yet" and cost a system call. Wait first, unless OpenSSL holds bytes already.
+    step st = w.has_pending() ? step::done : step::want_read;
     for (;;)
     {
         beast::error_code pec;
@@ -207,20 +234,23 @@ FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const req
             break;
         if (!pec)
         {
-            if (auto ec = co_await w.read_some(c.buffer, answer_pending))
+            if (st != step::done)
+                ec = co_await w.wait(st);
+            if (ec)
+                st = step::failed;
+            else
+                st = w.try_read(c.buffer, ec);
+            if (st != step::failed)
+                continue;
+            if (ec == asio::error::eof && p.got_some())
             {
-                if (ec == asio::error::eof && p.got_some())
-                {
-                    p.put_eof(pec);   // an answer that ends with the connection
-                    if (!pec && p.is_done())
-                        break;
-                }
-                r.ec = ec;
-                r.detail = std::string(p.got_some() ? "the answer was cut short: " : "no answer: ") + ec.message();
-                co_return;
+                p.put_eof(pec);   // an answer that ends with the connection
+                if (!pec && p.is_done())
+                    break;
             }
-            answer_pending = false;
-            continue;
+            r.ec = ec;
+            r.detail = std::string(p.got_some() ? "the answer was cut short: " : "no answer: ") + ec.message();
+            co_return;
         }
         if (pec == http::error::body_limit)
         {

@@ -183,135 +183,117 @@ FINOVY_DECL void wire::disarm()
     timer_.cancel();
 }
 
-FINOVY_DECL asio::awaitable<error_code> wire::wait(asio::ip::tcp::socket::wait_type what)
+FINOVY_DECL bool wire::has_pending() const { return ssl_ && SSL_has_pending(ssl_); }
+
+FINOVY_DECL asio::awaitable<error_code> wire::wait(step s)
 {
     if (timed_out_)
         co_return client_errc::timeout;
-    auto [ec] = co_await sock_.async_wait(what, asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await sock_.async_wait(s == step::want_write ? asio::ip::tcp::socket::wait_write
+                                                                 : asio::ip::tcp::socket::wait_read,
+                                          asio::as_tuple(asio::use_awaitable));
     if (timed_out_)
         co_return client_errc::timeout;
     co_return ec;
 }
 
-FINOVY_DECL error_code wire::tls_failure(int ret)
+// Before each call: an error queue left by somebody else would make SSL_get_error lie. Peeking
+// is cheaper than clearing, which walks the whole queue.
+inline void clean_error_queue()
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
+}
+
+FINOVY_DECL wire::step wire::tls_step(int ret, error_code& ec)
 {
     const int kind = SSL_get_error(ssl_, ret);
+    if (kind == SSL_ERROR_WANT_READ)
+        return step::want_read;
+    if (kind == SSL_ERROR_WANT_WRITE)
+        return step::want_write;
     const unsigned long code = ERR_get_error();
     ERR_clear_error();
     switch (kind)
     {
     case SSL_ERROR_ZERO_RETURN:
-        return asio::error::eof;   // close_notify
+        ec = asio::error::eof;   // close_notify
+        break;
     case SSL_ERROR_SYSCALL:
         if (code)
-            return error_code(static_cast<int>(code), asio::error::get_ssl_category());
-        return sys_errno ? error_code(sys_errno, boost::system::system_category()) : error_code(asio::error::eof);
+            ec = error_code(static_cast<int>(code), asio::error::get_ssl_category());
+        else
+            ec = sys_errno ? error_code(sys_errno, boost::system::system_category()) : error_code(asio::error::eof);
+        break;
     case SSL_ERROR_SSL:
         if (ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
-            return asio::error::eof;   // closed without close_notify: a plain end of file to us
-        return error_code(static_cast<int>(code), asio::error::get_ssl_category());
+            ec = asio::error::eof;   // closed without close_notify: a plain end of file to us
+        else
+            ec = error_code(static_cast<int>(code), asio::error::get_ssl_category());
+        break;
     default:
-        return asio::ssl::error::unspecified_system_error;
+        ec = asio::ssl::error::unspecified_system_error;
+        break;
     }
+    return step::failed;
 }
 
-FINOVY_DECL asio::awaitable<error_code> wire::handshake()
+FINOVY_DECL wire::step wire::try_handshake(error_code& ec)
 {
-    for (;;)
-    {
-        ERR_clear_error();
-        sys_errno = 0;
-        const int ret = SSL_do_handshake(ssl_);
-        if (ret == 1)
-            co_return error_code{};
-        const int kind = SSL_get_error(ssl_, ret);
-        if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE)
-            co_return tls_failure(ret);
-        if (auto ec = co_await wait(kind == SSL_ERROR_WANT_READ ? asio::ip::tcp::socket::wait_read
-                                                                : asio::ip::tcp::socket::wait_write))
-            co_return ec;
-    }
+    clean_error_queue();
+    sys_errno = 0;
+    const int ret = SSL_do_handshake(ssl_);
+    return ret == 1 ? step::done : tls_step(ret, ec);
 }
 
-FINOVY_DECL asio::awaitable<error_code> wire::write(std::string_view data)
+FINOVY_DECL wire::step wire::try_write(std::string_view data, std::size_t& sent, error_code& ec)
 {
-    std::size_t done = 0;
-    while (done < data.size())
+    while (sent < data.size())
     {
         std::size_t n = 0;
-        auto what = asio::ip::tcp::socket::wait_write;
         if (ssl_)
         {
-            ERR_clear_error();
+            clean_error_queue();
             sys_errno = 0;
-            const int ret = SSL_write_ex(ssl_, data.data() + done, data.size() - done, &n);
+            const int ret = SSL_write_ex(ssl_, data.data() + sent, data.size() - sent, &n);
             if (ret != 1)
-            {
-                const int kind = SSL_get_error(ssl_, ret);
-                if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE)
-                    co_return tls_failure(ret);
-                if (kind == SSL_ERROR_WANT_READ)
-                    what = asio::ip::tcp::socket::wait_read;
-            }
+                return tls_step(ret, ec);
         }
         else
         {
-            error_code ec;
-            n = sock_.write_some(asio::buffer(data.data() + done, data.size() - done), ec);
-            if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
-                co_return ec;
+            n = sock_.write_some(asio::buffer(data.data() + sent, data.size() - sent), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again)
+                return ec.clear(), step::want_write;
+            if (ec)
+                return step::failed;
         }
-        done += n;
-        if (n == 0)
-            if (auto ec = co_await wait(what))
-                co_return ec;
+        sent += n;
     }
-    co_return error_code{};
+    return step::done;
 }
 
-FINOVY_DECL asio::awaitable<error_code> wire::read_some(boost::beast::flat_buffer& buf, bool answer_pending)
+FINOVY_DECL wire::step wire::try_read(boost::beast::flat_buffer& buf, error_code& ec)
 {
-    // A recv that can only say "not yet" costs a system call: wait first when nothing can have
-    // arrived, unless OpenSSL holds bytes already.
-    bool try_now = !answer_pending || (ssl_ && SSL_has_pending(ssl_));
-    for (;;)
+    auto space = buf.prepare(16 * 1024);
+    std::size_t n = 0;
+    if (ssl_)
     {
-        auto what = asio::ip::tcp::socket::wait_read;
-        if (try_now)
-        {
-            auto space = buf.prepare(16 * 1024);
-            std::size_t n = 0;
-            if (ssl_)
-            {
-                ERR_clear_error();
-                sys_errno = 0;
-                const int ret = SSL_read_ex(ssl_, space.data(), space.size(), &n);
-                if (ret != 1)
-                {
-                    const int kind = SSL_get_error(ssl_, ret);
-                    if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE)
-                        co_return tls_failure(ret);
-                    if (kind == SSL_ERROR_WANT_WRITE)
-                        what = asio::ip::tcp::socket::wait_write;
-                }
-            }
-            else
-            {
-                error_code ec;
-                n = sock_.read_some(space, ec);
-                if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
-                    co_return ec;
-            }
-            if (n > 0)
-            {
-                buf.commit(n);
-                co_return error_code{};
-            }
-        }
-        if (auto ec = co_await wait(what))
-            co_return ec;
-        try_now = true;
+        clean_error_queue();
+        sys_errno = 0;
+        const int ret = SSL_read_ex(ssl_, space.data(), space.size(), &n);
+        if (ret != 1)
+            return tls_step(ret, ec);
     }
+    else
+    {
+        n = sock_.read_some(space, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again)
+            return ec.clear(), step::want_read;
+        if (ec)
+            return step::failed;
+    }
+    buf.commit(n);
+    return step::done;
 }
 
 }   // namespace finovy::detail
