@@ -84,6 +84,8 @@ private:
     };
     next_step after_attempt(op_state& op, attempt_result& r, retry_state& rs, steady_clock::time_point began,
                             steady_clock::time_point deadline, bool cancelled);
+    asio::awaitable<next_step> try_once(op_state& op, connection_ptr conn, bool on_its_strand, std::string_view token,
+                                        retry_state& rs, steady_clock::time_point deadline);
     asio::awaitable<bool> sleep_before_retry(std::chrono::milliseconds wait, diagnostics& diag);
     asio::awaitable<attempt_result> attempt_on_strand(connection& c, const request_spec& spec, std::string_view token,
                                                       steady_clock::time_point deadline);

@@ -165,30 +165,42 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
             if (auto ec = co_await self->acquire(conn, deadline, diag))
                 co_return ec;
 
-        spec.out = op->result_storage();
-        const auto began = steady_clock::now();
-        const auto attempt_deadline = std::min(began + op->call.attempt_timeout.value_or(self->opts.attempt_timeout),
-                                               deadline);
-        // On the connection's strand when the client is shared by threads; else right here.
-        // (Not a ?: of two co_awaits: GCC 12 miscompiles that.)
-        attempt_result r;
-        if (self->opts.thread_safe && !on_its_strand)
-            r = co_await self->attempt_on_strand(*conn, spec, token, attempt_deadline);
-        else
-            r = co_await self->attempt(*conn, spec, token, attempt_deadline);
-        self->release(std::move(conn), r.reusable);
-        self->attempts_++;
-
-        auto cs = co_await asio::this_coro::cancellation_state;
-        auto next = self->after_attempt(*op, r, rs, began, deadline, is_cancelled(cs.cancelled()));
+        auto next = co_await self->try_once(*op, std::move(conn), on_its_strand, token, rs, deadline);
         if (next.done)
             co_return next.result;
         self->retries_++;
         if (next.renew)
             self->invalidate_token(token);
-        else if (next.wait.count() > 0 && co_await self->sleep_before_retry(next.wait, diag))
-            co_return asio::error::operation_aborted;
+        else if (next.wait.count() > 0)
+        {
+            if (co_await self->sleep_before_retry(next.wait, diag))
+                co_return asio::error::operation_aborted;
+        }
     }
+}
+
+// One attempt and what follows from it. A coroutine of its own so that the attempt's state
+// lives only while it runs, not in the frame of every call waiting for a connection.
+FINOVY_DECL asio::awaitable<client_impl::next_step> client_impl::try_once(op_state& op, connection_ptr conn,
+                                                                         bool on_its_strand, std::string_view token,
+                                                                         retry_state& rs,
+                                                                         steady_clock::time_point deadline)
+{
+    auto& spec = op.spec;
+    spec.out = op.result_storage();
+    const auto began = steady_clock::now();
+    const auto attempt_deadline = std::min(began + op.call.attempt_timeout.value_or(opts.attempt_timeout), deadline);
+    // On the connection's strand when the client is shared by threads; else right here.
+    // (Not a ?: of two co_awaits: GCC 12 miscompiles that.)
+    attempt_result r;
+    if (opts.thread_safe && !on_its_strand)
+        r = co_await attempt_on_strand(*conn, spec, token, attempt_deadline);
+    else
+        r = co_await attempt(*conn, spec, token, attempt_deadline);
+    release(std::move(conn), r.reusable);
+    attempts_++;
+    auto cs = co_await asio::this_coro::cancellation_state;
+    co_return after_attempt(op, r, rs, began, deadline, is_cancelled(cs.cancelled()));
 }
 
 FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, attempt_result& r, retry_state& rs,
