@@ -269,7 +269,10 @@ FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const req
     r.retry_after = p.retry_after();
     c.served++;
     if (c.store_session && w.ssl())
+    {
+        c.store_session = false;   // once per connection: a copy per answer costs a dozen allocations
         save_session(w.ssl());
+    }
     interpret(c.body, c, spec, r);
 }
 
