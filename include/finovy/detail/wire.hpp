@@ -4,8 +4,8 @@
 // Why not asio::ssl::stream: it routes every byte through a BIO pair and a stack of composed
 // operations, which costs more CPU per request than the TLS records themselves. Here OpenSSL
 // reads and writes the socket through a small BIO (send with MSG_NOSIGNAL, recv), and the
-// reactor is asked only to wait for readiness. A request is then one send, one wait and,
-// usually, one recv.
+// reactor receives into a small buffer that the BIO reads first. A request is then one send
+// and, usually, one recv.
 #ifndef FINOVY_DETAIL_WIRE_HPP
 #define FINOVY_DETAIL_WIRE_HPP
 
@@ -70,11 +70,15 @@ public:
     step try_write(std::string_view data, std::size_t& sent, error_code& ec);
     // Appends what arrived to `buf`: `done` if anything did.
     step try_read(boost::beast::flat_buffer& buf, error_code& ec);
-    // Bytes that arrived already and OpenSSL holds: read them before waiting.
+    // Bytes that arrived already (received, or held by OpenSSL): read them before waiting.
     bool has_pending() const;
 
-    // Waits for the socket to be ready for what `s` wants; client_errc::timeout past the deadline.
+    // Waits until the socket can take more (want_write) or until bytes arrive (want_read: they
+    // are received, for the next try to read); client_errc::timeout past the deadline.
     asio::awaitable<error_code> wait(step s);
+
+    // The BIO's source: received bytes first, then the socket. -1 with errno as recv.
+    long receive(char* data, std::size_t len);
 
     int sys_errno = 0;   // set by the BIO when a send or recv fails
 
@@ -83,6 +87,11 @@ private:
 
     asio::ip::tcp::socket sock_;
     asio::steady_timer timer_;
+    // Why receive instead of waiting for readiness: Asio's wait re-arms epoll (a system call)
+    // every time, its receive does not when the socket was drained by the previous one.
+    std::unique_ptr<char[]> in_;
+    std::size_t in_begin_ = 0;
+    std::size_t in_end_ = 0;
     SSL* ssl_ = nullptr;
     std::uint64_t armed_ = 0;   // generation of the running deadline
     bool timed_out_ = false;

@@ -14,8 +14,10 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 
 namespace finovy::detail {
 
@@ -47,7 +49,7 @@ inline int read_ex(BIO* b, char* data, std::size_t len, std::size_t* read)
 {
     BIO_clear_retry_flags(b);
     auto& w = owner(b);
-    auto n = ::recv(w.socket().native_handle(), data, len, 0);
+    auto n = w.receive(data, len);
     if (n > 0)
     {
         *read = static_cast<std::size_t>(n);
@@ -147,13 +149,14 @@ FINOVY_DECL void wire::close()
     }
     boost::system::error_code ignored;
     sock_.close(ignored);
+    in_begin_ = in_end_ = 0;
 }
 
 FINOVY_DECL bool wire::stale()
 {
     if (!sock_.is_open())
         return true;
-    if (ssl_ && SSL_has_pending(ssl_))
+    if (has_pending())
         return true;
     char byte;
     auto n = ::recv(sock_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -183,15 +186,44 @@ FINOVY_DECL void wire::disarm()
     timer_.cancel();
 }
 
-FINOVY_DECL bool wire::has_pending() const { return ssl_ && SSL_has_pending(ssl_); }
+FINOVY_DECL bool wire::has_pending() const
+{
+    return in_begin_ < in_end_ || (ssl_ && SSL_has_pending(ssl_));
+}
+
+FINOVY_DECL long wire::receive(char* data, std::size_t len)
+{
+    if (in_begin_ < in_end_)
+    {
+        const std::size_t n = std::min(len, in_end_ - in_begin_);
+        std::memcpy(data, in_.get() + in_begin_, n);
+        in_begin_ += n;
+        return static_cast<long>(n);
+    }
+    return ::recv(sock_.native_handle(), data, len, 0);
+}
 
 FINOVY_DECL asio::awaitable<error_code> wire::wait(step s)
 {
+    constexpr std::size_t in_capacity = 16 * 1024;
     if (timed_out_)
         co_return client_errc::timeout;
-    auto [ec] = co_await sock_.async_wait(s == step::want_write ? asio::ip::tcp::socket::wait_write
-                                                                 : asio::ip::tcp::socket::wait_read,
-                                          asio::as_tuple(asio::use_awaitable));
+    error_code ec;
+    if (s == step::want_write)
+    {
+        auto [waited] = co_await sock_.async_wait(asio::ip::tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable));
+        ec = waited;
+    }
+    else if (in_begin_ == in_end_)
+    {
+        if (!in_)
+            in_ = std::make_unique<char[]>(in_capacity);
+        auto [received, n] = co_await sock_.async_receive(asio::buffer(in_.get(), in_capacity),
+                                                          asio::as_tuple(asio::use_awaitable));
+        ec = received;
+        in_begin_ = 0;
+        in_end_ = n;
+    }
     if (timed_out_)
         co_return client_errc::timeout;
     co_return ec;
@@ -283,6 +315,10 @@ FINOVY_DECL wire::step wire::try_read(boost::beast::flat_buffer& buf, error_code
         const int ret = SSL_read_ex(ssl_, space.data(), space.size(), &n);
         if (ret != 1)
             return tls_step(ret, ec);
+    }
+    else if (in_begin_ < in_end_)
+    {
+        n = static_cast<std::size_t>(receive(static_cast<char*>(space.data()), space.size()));
     }
     else
     {
