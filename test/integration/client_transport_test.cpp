@@ -4,6 +4,8 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 using finovy::sim::fault_options;
 using finovy::sim::rate_limit_answer;
@@ -396,6 +398,42 @@ BOOST_AUTO_TEST_CASE(close_fails_waiting_and_new_calls)
         BOOST_TEST((second == client_errc::shut_down));
         BOOST_TEST((co_await code_of(c.async_list_images(token())) == client_errc::shut_down));
     });
+}
+
+// An answer of many TLS records and many receives (the wire receives 16 KiB at a time), on a
+// connection that is then used again.
+BOOST_AUTO_TEST_CASE(answers_larger_than_a_receive_arrive_whole)
+{
+    auto catalog = boost::json::parse(sim::default_catalog_json()).as_object();
+    auto& images = catalog["images"].as_array();
+    for (int i = 0; i < 1500; ++i)
+    {
+        const auto n = std::to_string(i);
+        images.push_back(boost::json::object{{"imageId", std::to_string(90000 + i)},
+                                             {"type", "ceph"},
+                                             {"systemImageName", std::string("Image number ").append(n)},
+                                             {"systemImageVersion", std::string("1.").append(n).append(" x64")}});
+    }
+    auto o = fast_sim_options();
+    o.catalog_json = boost::json::serialize(catalog);
+    BOOST_TEST_REQUIRE(o.catalog_json.size() > 6 * 16 * 1024);
+    sim_fixture big(o);
+    run([&]() -> asio::awaitable<void> {
+        auto opts = big.options();
+        opts.max_connections = 1;
+        client c(co_await asio::this_coro::executor, opts);
+        for (int round = 0; round < 3; ++round)
+        {
+            auto list = co_await c.async_list_images();
+            BOOST_TEST_REQUIRE(list.size() == 1505u);
+            BOOST_TEST(list.back().id == "91499");
+            BOOST_TEST(list.back().system_version == "1.1499 x64");
+            auto packages = co_await c.async_list_packages(billing_kind::pay_as_you_go);
+            BOOST_TEST(!packages.empty());
+        }
+        BOOST_TEST(c.stats().connections_opened == 1u);
+    });
+    BOOST_TEST(big.sim.stats().at("connections").at("accepted").as_uint64() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
