@@ -211,7 +211,8 @@ FINOVY_DECL asio::awaitable<error_code> wire::wait(step s)
     error_code ec;
     if (s == step::want_write)
     {
-        auto [waited] = co_await sock_.async_wait(asio::ip::tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable));
+        auto [waited] = co_await sock_.async_wait(asio::ip::tcp::socket::wait_write,
+                                                  asio::as_tuple(asio::use_awaitable));
         ec = waited;
     }
     else if (in_begin_ == in_end_)
