@@ -1,20 +1,28 @@
 // The transport's pure logic: endpoint parsing, retry decisions, backoff, the pool's
 // bookkeeping driven by a mock clock, and the answer parser fed byte by byte.
 #include <finovy/detail/answer_parser.hpp>
+#include <finovy/detail/await_until.hpp>
 #include <finovy/detail/endpoint.hpp>
 #include <finovy/detail/pool_state.hpp>
 #include <finovy/detail/request.hpp>
 #include <finovy/detail/retry.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <optional>
 #include <random>
 
 using namespace finovy;
 using namespace finovy::detail;
 using namespace std::chrono_literals;
+namespace asio = boost::asio;
 
 BOOST_AUTO_TEST_SUITE(endpoints)
 
@@ -384,6 +392,87 @@ BOOST_AUTO_TEST_CASE(limits_and_garbage_are_errors)
     BOOST_TEST(!feed(date, "HTTP/1.1 503 x\r\nRetry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\nContent-Length: 0\r\n\r\n", 9));
     BOOST_TEST(date.retry_after().count() == 0);
     BOOST_TEST(date.status() == 503u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A DNS look-up cannot be interrupted; the attempt waits for it only until its deadline.
+BOOST_AUTO_TEST_SUITE(waiting_until_a_deadline)
+
+namespace {
+
+// A stand-in for getaddrinfo: ends after `d` whatever happens, and says that it did.
+asio::awaitable<std::tuple<error_code, int>> stubborn(std::chrono::milliseconds d, int value, std::shared_ptr<bool> ended)
+{
+    asio::steady_timer t(co_await asio::this_coro::executor, d);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    *ended = true;
+    co_return std::tuple(error_code{}, value);
+}
+
+struct outcome
+{
+    error_code ec;
+    int value = 0;
+    std::chrono::milliseconds took{};
+};
+
+outcome wait_for(std::chrono::milliseconds op_time, std::chrono::milliseconds deadline_in, std::shared_ptr<bool> ended,
+                 std::optional<std::chrono::milliseconds> cancel_after = std::nullopt)
+{
+    asio::io_context io;
+    asio::cancellation_signal cancel;
+    outcome out;
+    const auto start = std::chrono::steady_clock::now();
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            auto [ec, v] = co_await await_until<int>(co_await asio::this_coro::executor,
+                                                     std::chrono::steady_clock::now() + deadline_in,
+                                                     stubborn(op_time, 7, ended));
+            out.ec = ec;
+            out.value = v;
+            out.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        },
+        asio::bind_cancellation_slot(cancel.slot(), asio::detached));
+    asio::steady_timer canceller(io);
+    if (cancel_after)
+    {
+        canceller.expires_after(*cancel_after);
+        canceller.async_wait([&](error_code) { cancel.emit(asio::cancellation_type::terminal); });
+    }
+    io.run();   // returns once the stubborn operation has ended too
+    return out;
+}
+
+}   // namespace
+
+BOOST_AUTO_TEST_CASE(the_result_when_it_comes_first)
+{
+    auto ended = std::make_shared<bool>(false);
+    auto o = wait_for(10ms, 5s, ended);
+    BOOST_TEST(!o.ec);
+    BOOST_TEST(o.value == 7);
+    BOOST_TEST(o.took.count() < 2000);
+}
+
+BOOST_AUTO_TEST_CASE(a_timeout_at_the_deadline_and_the_operation_ends_alone)
+{
+    auto ended = std::make_shared<bool>(false);
+    auto o = wait_for(600ms, 30ms, ended);
+    BOOST_TEST((o.ec == client_errc::timeout));
+    BOOST_TEST(o.value == 0);
+    BOOST_TEST(o.took.count() < 500, o.took.count() << " ms: the wait outlasted its deadline");
+    BOOST_TEST(*ended);
+}
+
+BOOST_AUTO_TEST_CASE(the_callers_cancellation_ends_the_wait)
+{
+    auto ended = std::make_shared<bool>(false);
+    auto o = wait_for(600ms, 5s, ended, 30ms);
+    BOOST_TEST((o.ec == asio::error::operation_aborted));
+    BOOST_TEST(o.took.count() < 500, o.took.count() << " ms: cancellation was not prompt");
+    BOOST_TEST(*ended);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,7 +19,8 @@
 
 namespace finovy::detail {
 
-// f(i) is an awaitable<void>; its exceptions are swallowed. Cancelling the caller cancels the
+// f(i) is an awaitable<void>; its exceptions are swallowed. f should capture only references:
+// GCC 12 may destroy a closure passed by value to a coroutine twice (see await_until.hpp). Cancelling the caller cancels the
 // workers' operations, and the call still returns only once every worker has stopped.
 template <class F>
 boost::asio::awaitable<void> for_each_bounded(std::size_t n, std::size_t budget, F f)

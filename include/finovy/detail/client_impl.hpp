@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 typedef struct ssl_session_st SSL_SESSION;
@@ -100,6 +101,9 @@ private:
     asio::awaitable<attempt_result> attempt(connection& c, const request_spec& spec, std::string_view token,
                                             steady_clock::time_point deadline);
     asio::awaitable<void> connect(connection& c, attempt_result& r);
+    // Resolves the endpoint's name and caches the addresses; may outlive the attempt that asked.
+    static asio::awaitable<std::tuple<error_code, std::vector<asio::ip::tcp::endpoint>>>
+    look_up(std::shared_ptr<client_impl> self, asio::any_io_executor ex);
     asio::awaitable<void> exchange(connection& c, const request_spec& spec, attempt_result& r);
     void interpret(std::string& body, connection& c, const request_spec& spec, attempt_result& r);
     void build_request(connection& c, const request_spec& spec, std::string_view token);

@@ -55,6 +55,7 @@ public:
     void arm(std::chrono::steady_clock::time_point deadline);
     void disarm();
     bool timed_out() const { return timed_out_; }
+    std::chrono::steady_clock::time_point deadline() const { return deadline_; }
 
     // The steps of I/O, each a non-blocking try: `done`, `failed` (with `ec`), or what the
     // wire must wait for before trying again. No coroutine frame in the common path.
@@ -94,6 +95,7 @@ private:
     std::size_t in_end_ = 0;
     SSL* ssl_ = nullptr;
     std::uint64_t armed_ = 0;   // generation of the running deadline
+    std::chrono::steady_clock::time_point deadline_{};
     bool timed_out_ = false;
 };
 

@@ -4,6 +4,7 @@
 #define FINOVY_IMPL_TRANSPORT_IPP
 
 #include <finovy/detail/answer_parser.hpp>
+#include <finovy/detail/await_until.hpp>
 #include <finovy/detail/client_helpers.hpp>
 #include <finovy/detail/client_impl.hpp>
 
@@ -71,6 +72,22 @@ FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, 
     co_return r;
 }
 
+FINOVY_DECL asio::awaitable<std::tuple<error_code, std::vector<tcp::endpoint>>>
+client_impl::look_up(std::shared_ptr<client_impl> self, asio::any_io_executor ex)
+{
+    tcp::resolver resolver(ex);
+    auto [ec, results] = co_await resolver.async_resolve(self->ep.host, self->ep.port, as_tuple_awaitable);
+    std::vector<tcp::endpoint> eps;
+    if (!ec)
+    {
+        for (const auto& e : results)
+            eps.push_back(e.endpoint());
+        std::lock_guard lk(self->mtx_);
+        self->resolved_ = eps;   // no DNS look-up per request
+    }
+    co_return std::tuple(ec, std::move(eps));
+}
+
 FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_result& r)
 {
     std::vector<tcp::endpoint> eps;
@@ -80,24 +97,24 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
     }
     if (eps.empty())
     {
-        tcp::resolver resolver(c.exec);
-        auto [ec, results] = co_await resolver.async_resolve(ep.host, ep.port, as_tuple_awaitable);
+        // Bounded by the attempt's deadline although getaddrinfo cannot be interrupted: a late
+        // look-up still fills the cache for the next attempt.
+        auto [ec, found] = co_await await_until<std::vector<tcp::endpoint>>(c.exec, c.io->deadline(),
+                                                                            look_up(shared_from_this(), c.exec));
         if (ec)
         {
             r.ec = ec;
-            r.detail = "cannot resolve " + ep.host + ": " + ec.message();
+            r.detail = ec == client_errc::timeout ? "looking " + ep.host + " up took longer than the attempt may"
+                                                  : "cannot resolve " + ep.host + ": " + ec.message();
             co_return;
         }
-        for (const auto& e : results)
-            eps.push_back(e.endpoint());
-        std::lock_guard lk(mtx_);
-        resolved_ = eps;   // no DNS look-up per request
+        eps = std::move(found);
     }
 
     c.close();
     c.buffer.clear();
     auto& w = *c.io;
-    if (w.timed_out())   // the look-up outlasted the attempt: its timer had nothing to cancel
+    if (w.timed_out())   // the deadline passed as the look-up ended: its timer had nothing to cancel
     {
         r.ec = client_errc::timeout;
         r.detail = "looking " + ep.host + " up took longer than the attempt may";

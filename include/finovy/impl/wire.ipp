@@ -166,6 +166,7 @@ FINOVY_DECL bool wire::stale()
 FINOVY_DECL void wire::arm(std::chrono::steady_clock::time_point deadline)
 {
     timed_out_ = false;
+    deadline_ = deadline;
     timer_.expires_at(deadline);
     // Runs on the connection's executor, as the I/O does: never alongside it.
     timer_.async_wait([self = weak_from_this(), generation = ++armed_](error_code ec) {
