@@ -87,8 +87,9 @@ struct client_options
     // pool_params::thread_safe, but safe by default.
     bool thread_safe = true;
 
-    // Time: each attempt (connect, handshake, write, read) must finish within attempt_timeout;
-    // a whole call, retries and waits for a connection or a token included, within deadline.
+    // Time: each attempt (DNS look-up, connect, handshake, write, read) must finish within
+    // attempt_timeout; a whole call, retries and waits for a connection or a token included,
+    // within deadline.
     std::chrono::milliseconds attempt_timeout{15'000};
     std::chrono::milliseconds deadline{60'000};
     retry_policy retry{};
