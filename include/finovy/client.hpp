@@ -42,7 +42,10 @@
 // coroutines on a multi-threaded io_context at once: every async_* function and stats() are
 // thread-safe. With thread_safe = false, strands are skipped: the client and every handler of its
 // calls must then run on one thread (or one strand), which makes calls markedly cheaper.
-// Moving, closing and destroying the client are never thread-safe.
+// Moving, closing and destroying the client are never thread-safe. To use many cores, consider
+// an io_context and a client (thread_safe = false) per thread: with one client shared by four
+// threads, strands and hand-offs between threads cost about as much again as the request itself
+// (benchmarks/README.md).
 //
 // Lifetimes. Arguments are copied; a diagnostics& must outlive its operation. Operations keep
 // the client's internals alive: destroying the client while calls run is safe (it acts as
