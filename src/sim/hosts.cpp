@@ -163,6 +163,27 @@ struct create_params
 };
 }   // namespace
 
+std::optional<answer> world::refuse_create(const tenant_state& t, const package_def* p, const image_def* i,
+                                           int refused_use_type, const char* refused_msg)
+{
+    if (!p || !i)
+        return fail(1001, "权限不足: 主机模板或镜像不存在");
+    if (p->use_type == refused_use_type)
+        return fail(1001, refused_msg);
+    if (!t.cfg.real_name)
+        return fail(1037, "未进行实名认证");
+    if (p->type != i->type)
+        return fail(7005, "主机模板类型与镜像类型不一致");
+    if (p->capacity >= 0 && package_use_[p] >= p->capacity)
+        return fail(6002, "资源不足, 请重新选择配置");
+    if (chance(faults.pending_rate))
+    {
+        injected["pending"]++;
+        return fail(6005, "创建等待");
+    }
+    return std::nullopt;
+}
+
 answer world::create_quantity(tenant_state& t, std::string_view body, clock::time_point now)
 {
     boost::system::error_code ec;
@@ -175,21 +196,8 @@ answer world::create_quantity(tenant_state& t, std::string_view body, clock::tim
         return fail(1007, "请求缺少必要参数: packageId, imageId");
     const auto* p = catalog_.find_package(pid.value);
     const auto* i = catalog_.find_image(iid.value);
-    if (!p || !i)
-        return fail(1001, "权限不足: 主机模板或镜像不存在");
-    if (p->use_type == 1)
-        return fail(1001, "权限不足: 该主机模板仅支持包时段");
-    if (!t.cfg.real_name)
-        return fail(1037, "未进行实名认证");
-    if (p->type != i->type)
-        return fail(7005, "主机模板类型与镜像类型不一致");
-    if (p->capacity >= 0 && package_use_[p] >= p->capacity)
-        return fail(6002, "资源不足, 请重新选择配置");
-    if (chance(faults.pending_rate))
-    {
-        injected["pending"]++;
-        return fail(6005, "创建等待");
-    }
+    if (auto refused = refuse_create(t, p, i, 1, "权限不足: 该主机模板仅支持包时段"))
+        return *refused;
     create_host(t, *p, *i, 0, std::nullopt, sim_ms(now));
     return reply(true, false);   // the documents' answer: true, and no host id
 }
@@ -211,21 +219,8 @@ answer world::create_rent(tenant_state& t, std::string_view body, clock::time_po
         return fail(1001, "权限不足: 购买周期参数错误");
     const auto* p = catalog_.find_package(pid.value);
     const auto* i = catalog_.find_image(iid.value);
-    if (!p || !i)
-        return fail(1001, "权限不足: 主机模板或镜像不存在");
-    if (p->use_type == 0)
-        return fail(1001, "权限不足: 该主机模板仅支持按量");
-    if (!t.cfg.real_name)
-        return fail(1037, "未进行实名认证");
-    if (p->type != i->type)
-        return fail(7005, "主机模板类型与镜像类型不一致");
-    if (p->capacity >= 0 && package_use_[p] >= p->capacity)
-        return fail(6002, "资源不足, 请重新选择配置");
-    if (chance(faults.pending_rate))
-    {
-        injected["pending"]++;
-        return fail(6005, "创建等待");
-    }
+    if (auto refused = refuse_create(t, p, i, 0, "权限不足: 该主机模板仅支持按量"))
+        return *refused;
     auto now_ms = sim_ms(now);
     std::int64_t hours = period_hours(type.value) * num.value;
     double cost = p->amount * p->discount * static_cast<double>(hours);

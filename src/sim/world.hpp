@@ -174,6 +174,10 @@ private:
     answer get_token(std::string_view body, clock::time_point now);
     answer list_images();
     answer list_packages(std::string_view type);
+    // What both creates check after their own parameters, in the documents' order: nullopt when
+    // the host may be made. refused_use_type: the package billing kind this create cannot use.
+    std::optional<answer> refuse_create(const tenant_state& t, const package_def* p, const image_def* i,
+                                        int refused_use_type, const char* refused_msg);
     answer create_quantity(tenant_state& t, std::string_view body, clock::time_point now);
     answer create_rent(tenant_state& t, std::string_view body, clock::time_point now);
     answer operate(tenant_state& t, std::string_view id, std::string_view query, clock::time_point now);
