@@ -12,12 +12,14 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <optional>
 #include <random>
+#include <stdexcept>
 
 using namespace finovy;
 using namespace finovy::detail;
@@ -464,6 +466,32 @@ BOOST_AUTO_TEST_CASE(a_timeout_at_the_deadline_and_the_operation_ends_alone)
     BOOST_TEST(o.value == 0);
     BOOST_TEST(o.took.count() < 500, o.took.count() << " ms: the wait outlasted its deadline");
     BOOST_TEST(*ended);
+}
+
+BOOST_AUTO_TEST_CASE(an_exception_of_the_operation_reaches_the_caller)
+{
+    asio::io_context io;
+    std::string caught;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            auto throwing = []() -> asio::awaitable<std::tuple<error_code, int>> {
+                co_await asio::post(asio::use_awaitable);
+                throw std::runtime_error("look-up exploded");
+            };
+            try
+            {
+                co_await await_until<int>(co_await asio::this_coro::executor,
+                                          std::chrono::steady_clock::now() + 5s, throwing());
+            }
+            catch (const std::runtime_error& e)
+            {
+                caught = e.what();
+            }
+        },
+        asio::detached);
+    io.run();
+    BOOST_TEST(caught == "look-up exploded");
 }
 
 BOOST_AUTO_TEST_CASE(the_callers_cancellation_ends_the_wait)

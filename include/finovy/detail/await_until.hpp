@@ -32,6 +32,7 @@ struct await_until_state
     explicit await_until_state(const boost::asio::any_io_executor& e) : alarm(e) {}
     boost::asio::steady_timer alarm;
     std::optional<std::tuple<error_code, T>> result;
+    std::exception_ptr thrown;   // rethrown to the caller, as a co_await would
 };
 
 template <class T>
@@ -46,6 +47,8 @@ boost::asio::awaitable<std::tuple<error_code, T>> await_alarm(std::shared_ptr<aw
                 ec == asio::error::operation_aborted ? error_code(asio::error::operation_aborted) : error_code(client_errc::timeout),
                 T{});
     }
+    if (st->thrown)
+        std::rethrow_exception(st->thrown);
     co_return std::move(*st->result);
 }
 
@@ -64,7 +67,8 @@ boost::asio::awaitable<std::tuple<error_code, T>> await_until(boost::asio::any_i
     namespace asio = boost::asio;
     auto st = std::make_shared<await_until_state<T>>(ex);
     st->alarm.expires_at(deadline);
-    asio::co_spawn(ex, std::move(operation), [st](std::exception_ptr, std::tuple<error_code, T> r) {
+    asio::co_spawn(ex, std::move(operation), [st](std::exception_ptr ep, std::tuple<error_code, T> r) {
+        st->thrown = ep;
         st->result = std::move(r);
         st->alarm.cancel();
     });
