@@ -76,43 +76,43 @@ int main(int argc, char** argv)
     std::size_t next = 0, errors = 0;
     bench::latencies lat(requests);
 
-    auto one = [&](std::size_t i) -> asio::awaitable<void> {
-        auto start = bench::clock::now();
-        beast::ssl_stream<beast::tcp_stream> s(ioc, ctx);
+    using stream = beast::ssl_stream<beast::tcp_stream>;
+    auto open = [&](stream& s) -> asio::awaitable<void> {
         s.set_verify_callback(asio::ssl::host_name_verification(host));
         beast::get_lowest_layer(s).expires_after(std::chrono::seconds(30));
         co_await beast::get_lowest_layer(s).async_connect(endpoints, asio::use_awaitable);
         co_await s.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-        http::request<http::empty_body> req{http::verb::get, target, 11};
-        req.set(http::field::host, host);
-        req.set("Finovy-Access-Token", token);
+        beast::get_lowest_layer(s).expires_never();
+    };
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, host);
+    req.set("Finovy-Access-Token", token);
+    auto get = [&](stream& s, beast::flat_buffer& b) -> asio::awaitable<void> {
         co_await http::async_write(s, req, asio::use_awaitable);
-        beast::flat_buffer b;
         http::response<http::string_body> res;
         co_await http::async_read(s, b, res, asio::use_awaitable);
         auto doc = boost::json::parse(res.body());
         if (res.result_int() != 200 || doc.at("code").to_number<int>() != 0)
             throw std::runtime_error("bad answer");
+    };
+    // Naive: a TCP connection and a full TLS handshake per request.
+    auto one = [&](std::size_t i) -> asio::awaitable<void> {
+        auto start = bench::clock::now();
+        stream s(ioc, ctx);
+        co_await open(s);
+        beast::flat_buffer b;
+        co_await get(s, b);
         lat.record(i, bench::clock::now() - start);
     };
+    // Lean: one kept-alive connection per coroutine.
     auto kept = [&]() -> asio::awaitable<void> {
-        beast::ssl_stream<beast::tcp_stream> s(ioc, ctx);
-        s.set_verify_callback(asio::ssl::host_name_verification(host));
-        co_await beast::get_lowest_layer(s).async_connect(endpoints, asio::use_awaitable);
-        co_await s.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-        http::request<http::empty_body> req{http::verb::get, target, 11};
-        req.set(http::field::host, host);
-        req.set("Finovy-Access-Token", token);
+        stream s(ioc, ctx);
+        co_await open(s);
         beast::flat_buffer b;
         for (std::size_t i = next++; i < requests; i = next++)
         {
             auto start = bench::clock::now();
-            co_await http::async_write(s, req, asio::use_awaitable);
-            http::response<http::string_body> res;
-            co_await http::async_read(s, b, res, asio::use_awaitable);
-            auto doc = boost::json::parse(res.body());
-            if (res.result_int() != 200 || doc.at("code").to_number<int>() != 0)
-                throw std::runtime_error("bad answer");
+            co_await get(s, b);
             lat.record(i, bench::clock::now() - start);
         }
     };
