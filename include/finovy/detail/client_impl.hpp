@@ -105,7 +105,8 @@ private:
     static asio::awaitable<std::tuple<error_code, std::vector<asio::ip::tcp::endpoint>>>
     look_up(std::shared_ptr<client_impl> self, asio::any_io_executor ex);
     asio::awaitable<void> exchange(connection& c, const request_spec& spec, attempt_result& r);
-    void interpret(std::string& body, connection& c, const request_spec& spec, attempt_result& r);
+    // Decodes the answer in c.body into spec.out, or says in r why it cannot.
+    void interpret(connection& c, const request_spec& spec, attempt_result& r);
     void build_request(connection& c, const request_spec& spec, std::string_view token);
     void save_session(SSL* ssl);
 

@@ -47,7 +47,6 @@ struct connection
     boost::json::parser parser;          // keeps its parsing stack across answers
     bool connected = false;
     bool store_session = false;          // save the TLS session after the first answer
-    std::uint64_t served = 0;
     std::chrono::steady_clock::time_point idle_since{};   // when its last attempt ended
 };
 

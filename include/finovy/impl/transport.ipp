@@ -17,7 +17,6 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
-
 namespace finovy::detail {
 
 namespace http = beast::http;
@@ -27,8 +26,9 @@ using namespace client_helpers;
 // -------------------------------------------------------------------------------------------------
 // One attempt, on the connection's strand.
 
-FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, const request_spec& spec, std::string_view token,
-                                                     steady_clock::time_point deadline)
+FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, const request_spec& spec,
+                                                                std::string_view token,
+                                                                steady_clock::time_point deadline)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
@@ -284,13 +284,12 @@ FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const req
     r.http_status = p.status();
     r.reusable = p.keep_alive() && c.buffer.size() == 0;   // bytes nobody asked for: do not reuse
     r.retry_after = p.retry_after();
-    c.served++;
     if (c.store_session && w.ssl())
     {
         c.store_session = false;   // once per connection: a copy per answer costs a dozen allocations
         save_session(w.ssl());
     }
-    interpret(c.body, c, spec, r);
+    interpret(c, spec, r);
 }
 
 FINOVY_DECL void client_impl::save_session(SSL* ssl)
@@ -314,8 +313,9 @@ FINOVY_DECL void client_impl::save_session(SSL* ssl)
         SSL_SESSION_free(old);
 }
 
-FINOVY_DECL void client_impl::interpret(std::string& body, connection& c, const request_spec& spec, attempt_result& r)
+FINOVY_DECL void client_impl::interpret(connection& c, const request_spec& spec, attempt_result& r)
 {
+    std::string& body = c.body;
     if (spec.raw)
     {
         auto& out = *static_cast<raw_response*>(spec.out);
