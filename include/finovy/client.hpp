@@ -53,6 +53,7 @@
 #ifndef FINOVY_CLIENT_HPP
 #define FINOVY_CLIENT_HPP
 
+#include <finovy/call_context.hpp>
 #include <finovy/client_options.hpp>
 #include <finovy/detail/operations.hpp>
 #include <finovy/diagnostics.hpp>
@@ -284,10 +285,6 @@ struct client_access
 
 #ifdef FINOVY_HEADER_ONLY
 #include <finovy/impl/client.ipp>
-#include <finovy/impl/client_impl.ipp>
-#include <finovy/impl/transport.ipp>
-#include <finovy/impl/wire.ipp>
-#include <finovy/impl/operations.ipp>
 #endif
 
 #endif

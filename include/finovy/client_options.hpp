@@ -4,6 +4,7 @@
 
 #include <finovy/config.hpp>
 #include <finovy/error.hpp>
+#include <finovy/rate_limit.hpp>
 
 #include <boost/beast/http/verb.hpp>
 
@@ -74,6 +75,11 @@ struct client_options
     std::shared_ptr<boost::asio::ssl::context> ssl_context;
     std::string tls_server_name;          // empty: the endpoint's host
     bool allow_insecure_http = false;     // http:// sends the token in clear: for local debugging only
+    // HTTP proxy for https endpoints: http://[user:password@]host:port (CONNECT; TLS stays end to end).
+    // Empty: none. load_configuration() fills it from https_proxy/HTTPS_PROXY.
+    std::string proxy;
+    // Hosts that bypass the proxy: comma-separated names, .domain suffixes, IP addresses, or "*".
+    std::string no_proxy;
 
     // Connection pool: at most max_connections kept-alive connections; calls beyond that wait
     // for one in FIFO order. A connection idle for longer than idle_timeout is closed.
@@ -94,19 +100,30 @@ struct client_options
     std::chrono::milliseconds deadline{60'000};
     retry_policy retry{};
 
+    // Pacing against the server's throttling, and a bound on retries when it fails broadly
+    // (rate_limit.hpp). Adaptive by default: nothing to configure.
+    rate_limit_options rate_limit{};
+    retry_budget_options retry_budget{};
+
+    // How long the endpoint's addresses are reused before the name is looked up again (a failed
+    // connect also forgets them). Concurrent look-ups of one client are shared.
+    std::chrono::milliseconds dns_cache_ttl{60'000};
+
+    // How the bytes travel. native: OpenSSL driven directly on a non-blocking socket (Linux; the
+    // fastest). asio_ssl: asio::ssl::stream (portable, somewhat more CPU per request). Both verify
+    // the same way and behave the same.
+    enum class transport_kind
+    {
+        native,
+        asio_ssl,
+    };
+    transport_kind transport = transport_kind::native;
+
     std::size_t max_response_body = 4 * 1024 * 1024;   // larger answers fail with body_too_large
     std::string user_agent = "finovy-cpp/" FINOVY_VERSION_STRING;
 
     // Called after every attempt, on the thread that ran it. Keep it cheap and thread-safe.
     std::function<void(const attempt_event&)> observer;
-};
-
-// Overrides of client_options for one call.
-struct call_options
-{
-    std::optional<std::chrono::milliseconds> attempt_timeout;
-    std::optional<std::chrono::milliseconds> deadline;
-    std::optional<int> max_attempts;
 };
 
 // Counters of a client, for tests, benchmarks and metrics.
@@ -123,6 +140,15 @@ struct client_stats
     std::size_t connections_idle = 0;
     std::size_t connections_busy = 0;
     std::size_t waiting_for_connection = 0;
+
+    // The rate governor (rate_limit.hpp).
+    double rate_limit = 0;                   // requests per second in force; 0: unlimited
+    std::uint64_t throttled = 0;             // answers 220025 or HTTP 429
+    std::size_t waiting_to_send = 0;         // foreground calls waiting for a send slot
+    std::size_t waiting_to_send_background = 0;
+    // The retry budget.
+    int retry_budget = 0;                    // tokens left
+    std::uint64_t retries_denied = 0;        // retries the budget did not pay for
 };
 
 }   // namespace finovy

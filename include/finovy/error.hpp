@@ -79,6 +79,7 @@ enum class client_errc : int
     shut_down,               // the client was closed
     unexpected_status,       // a waited-for host reached a status from which the target is unreachable
     host_not_resolved,       // a created host could not be told apart from others in the account
+    proxy_refused,           // the HTTP proxy refused to open a tunnel (407, 403, ...); nothing was sent
 };
 
 FINOVY_DECL const boost::system::error_category& api_category() noexcept;
@@ -91,7 +92,9 @@ inline error_code make_error_code(client_errc e) noexcept { return {static_cast<
 FINOVY_DECL std::string_view api_code_meaning(int code) noexcept;
 FINOVY_DECL std::string_view api_code_meaning_zh(int code) noexcept;
 
-// True for codes that ask to try again later: 6005, 7003, 1005, 220025, 500, 503 (401 too, with a new token).
+// True for codes after which a read is tried again: 220025 (throttled), 6005 and 7003 (retry later),
+// 1005, 500 and 503 (the server may have failed), 401 (with a new token). A change answered 1005, 500
+// or 503 is not resent: it ends client_errc::outcome_unknown.
 FINOVY_DECL bool is_retryable_api_code(int code) noexcept;
 
 }   // namespace finovy

@@ -1,5 +1,10 @@
 // Compile this header in exactly one translation unit of a program that defines
 // FINOVY_SEPARATE_COMPILATION everywhere (or link the finovy::compiled CMake target).
+//
+// Every public header X.hpp has its out-of-line definitions in impl/X.ipp (which includes the
+// internal .ipp files it needs, once); this is the one list of them. FINOVY_SRC_PART (1 to 3)
+// compiles a third of it, so that a build can spread the library over several translation units
+// (src/part*.cpp); without it, everything.
 #ifndef FINOVY_SRC_HPP
 #define FINOVY_SRC_HPP
 
@@ -7,19 +12,26 @@
 #error "<finovy/src.hpp> is for FINOVY_SEPARATE_COMPILATION builds; header-only builds need no source file"
 #endif
 
+#if !defined(FINOVY_SRC_PART) || FINOVY_SRC_PART == 1
+// The client: its calls, the pool, the transport and the wires. The heaviest part.
 #include <finovy/impl/client.ipp>
-#include <finovy/impl/client_impl.ipp>
-#include <finovy/impl/transport.ipp>
-#include <finovy/impl/wire.ipp>
-#include <finovy/impl/operations.ipp>
+#endif
+
+#if !defined(FINOVY_SRC_PART) || FINOVY_SRC_PART == 2
+// Composed operations: waits, the watch hub, whole listings, creates.
+#include <finovy/impl/listing.ipp>
+#include <finovy/impl/resolve.ipp>
+#include <finovy/impl/wait.ipp>
+#include <finovy/impl/watch_hub.ipp>
+#endif
+
+#if !defined(FINOVY_SRC_PART) || FINOVY_SRC_PART == 3
+// Models, errors and decoding (Boost.JSON only).
 #include <finovy/impl/decode.ipp>
 #include <finovy/impl/diagnostics.ipp>
 #include <finovy/impl/enums.ipp>
 #include <finovy/impl/error.ipp>
-#include <finovy/impl/listing.ipp>
 #include <finovy/impl/models.ipp>
-#include <finovy/impl/resolve.ipp>
-#include <finovy/impl/wait.ipp>
-#include <finovy/impl/watch_hub.ipp>
+#endif
 
 #endif

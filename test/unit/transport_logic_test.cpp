@@ -1,11 +1,11 @@
 // The transport's pure logic: endpoint parsing, retry decisions, backoff, the pool's
 // bookkeeping driven by a mock clock, and the answer parser fed byte by byte.
-#include <finovy/detail/answer_parser.hpp>
-#include <finovy/detail/await_until.hpp>
-#include <finovy/detail/endpoint.hpp>
-#include <finovy/detail/pool_state.hpp>
-#include <finovy/detail/request.hpp>
-#include <finovy/detail/retry.hpp>
+#include <finovy/impl/internal/answer_parser.hpp>
+#include <finovy/impl/internal/endpoint.hpp>
+#include <finovy/impl/internal/pool_state.hpp>
+#include <finovy/impl/internal/request.hpp>
+#include <finovy/impl/internal/retry.hpp>
+#include <finovy/impl/internal/shared_flight.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -77,9 +77,9 @@ attempt_outcome transport(bool delivered) { return {boost::asio::error::connecti
 BOOST_AUTO_TEST_CASE(reads_are_retried_on_anything_transient)
 {
     BOOST_TEST((classify({}, true, true) == retry_decision::done));
-    for (int code : {1005, 6005, 7003, 220025, 500, 503})
+    for (int code : {1005, 6005, 7003, 500, 503})
         BOOST_TEST((classify(api(code), true, true) == retry_decision::retry), code);
-    for (unsigned s : {429u, 500u, 502u, 503u, 504u})
+    for (unsigned s : {500u, 502u, 503u, 504u})
         BOOST_TEST((classify(http(s), true, true) == retry_decision::retry), s);
     BOOST_TEST((classify(transport(true), true, true) == retry_decision::retry));
     BOOST_TEST((classify({client_errc::timeout, true, 0, 0}, true, true) == retry_decision::retry));
@@ -90,14 +90,23 @@ BOOST_AUTO_TEST_CASE(reads_are_retried_on_anything_transient)
     BOOST_TEST((classify({client_errc::body_too_large, true, 200, 0}, true, true) == retry_decision::done));
 }
 
+BOOST_AUTO_TEST_CASE(throttling_is_not_failure)
+{
+    // Resent until the deadline, paced by the governor, reads and changes alike.
+    for (bool resend_safe : {true, false})
+    {
+        BOOST_TEST((classify(api(220025), resend_safe, true) == retry_decision::retry_throttled));
+        BOOST_TEST((classify(http(429), resend_safe, true) == retry_decision::retry_throttled));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(changes_are_never_resent_once_they_may_have_arrived)
 {
     // Explicit refusals: nothing happened, so a create may be sent again.
-    for (int code : {1005, 6005, 7003, 220025})
+    for (int code : {6005, 7003})
         BOOST_TEST((classify(api(code), false, true) == retry_decision::retry), code);
-    BOOST_TEST((classify(http(429), false, true) == retry_decision::retry));
-    // It may have happened.
-    for (int code : {500, 503})
+    // It may have happened: 1005 "request in progress" included.
+    for (int code : {1005, 500, 503})
         BOOST_TEST((classify(api(code), false, true) == retry_decision::outcome_unknown), code);
     for (unsigned s : {500u, 502u, 503u, 504u})
         BOOST_TEST((classify(http(s), false, true) == retry_decision::outcome_unknown), s);
@@ -107,6 +116,34 @@ BOOST_AUTO_TEST_CASE(changes_are_never_resent_once_they_may_have_arrived)
     // Not sent in full: provably not acted on.
     BOOST_TEST((classify(transport(false), false, true) == retry_decision::retry));
     BOOST_TEST((classify({client_errc::timeout, false, 0, 0}, false, true) == retry_decision::retry));
+}
+
+BOOST_AUTO_TEST_CASE(a_certificate_the_client_does_not_trust_is_not_retried)
+{
+    error_code verify(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED)),
+                      boost::asio::error::get_ssl_category());
+    BOOST_TEST((classify({verify, false, 0, 0}, true, true) == retry_decision::done));
+    error_code other(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_VERSION_NUMBER)),
+                     boost::asio::error::get_ssl_category());
+    BOOST_TEST((classify({other, false, 0, 0}, true, true) == retry_decision::retry));
+}
+
+BOOST_AUTO_TEST_CASE(the_waiters_read_the_same_table)
+{
+    BOOST_TEST(transient(classify(error_code(api_errc::too_many_requests))));
+    BOOST_TEST(transient(classify(error_code(api_errc::request_in_progress))));
+    BOOST_TEST(transient(classify(error_code(client_errc::timeout))));
+    BOOST_TEST(transient(classify(error_code(client_errc::http_status), 503)));
+    BOOST_TEST(!transient(classify(error_code(client_errc::http_status), 404)));
+    BOOST_TEST(!transient(classify(error_code(api_errc::unauthorized))));
+    BOOST_TEST(!transient(classify(error_code(api_errc::host_not_found))));
+    BOOST_TEST(!transient(classify(error_code(client_errc::invalid_argument))));
+    BOOST_TEST(!transient(classify(error_code(client_errc::shut_down))));
+    // ... and is_retryable_api_code is derived from it.
+    for (int code : {401, 500, 503, 1005, 6005, 7003, 220025})
+        BOOST_TEST(is_retryable_api_code(code), code);
+    for (int code : {1001, 1021, 6000, 7005, 220002})
+        BOOST_TEST(!is_retryable_api_code(code), code);
 }
 
 BOOST_AUTO_TEST_CASE(unauthorized_renews_once)
@@ -398,8 +435,9 @@ BOOST_AUTO_TEST_CASE(limits_and_garbage_are_errors)
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// A DNS look-up cannot be interrupted; the attempt waits for it only until its deadline.
-BOOST_AUTO_TEST_SUITE(waiting_until_a_deadline)
+// A DNS look-up cannot be interrupted: an attempt waits for it only until its deadline, and
+// concurrent attempts share one.
+BOOST_AUTO_TEST_SUITE(shared_look_ups)
 
 namespace {
 
@@ -429,9 +467,10 @@ outcome wait_for(std::chrono::milliseconds op_time, std::chrono::milliseconds de
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-            auto [ec, v] = co_await await_until<int>(co_await asio::this_coro::executor,
-                                                     std::chrono::steady_clock::now() + deadline_in,
-                                                     stubborn(op_time, 7, ended));
+            auto flight = std::make_shared<shared_flight<int>>();
+            auto [ec, v] = co_await flight->join(co_await asio::this_coro::executor,
+                                                 std::chrono::steady_clock::now() + deadline_in,
+                                                 [&] { return stubborn(op_time, 7, ended); });
             out.ec = ec;
             out.value = v;
             out.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
@@ -481,8 +520,9 @@ BOOST_AUTO_TEST_CASE(an_exception_of_the_operation_reaches_the_caller)
             };
             try
             {
-                co_await await_until<int>(co_await asio::this_coro::executor,
-                                          std::chrono::steady_clock::now() + 5s, throwing());
+                auto flight = std::make_shared<shared_flight<int>>();
+                co_await flight->join(co_await asio::this_coro::executor, std::chrono::steady_clock::now() + 5s,
+                                      throwing);
             }
             catch (const std::runtime_error& e)
             {
@@ -501,6 +541,31 @@ BOOST_AUTO_TEST_CASE(the_callers_cancellation_ends_the_wait)
     BOOST_TEST((o.ec == asio::error::operation_aborted));
     BOOST_TEST(o.took.count() < 500, o.took.count() << " ms: cancellation was not prompt");
     BOOST_TEST(*ended);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_callers_share_one_operation)
+{
+    asio::io_context io;
+    auto flight = std::make_shared<shared_flight<int>>();
+    int started = 0;
+    std::vector<int> got;
+    auto ended = std::make_shared<bool>(false);
+    for (int k = 0; k < 5; ++k)
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                auto [ec, v] = co_await flight->join(co_await asio::this_coro::executor,
+                                                     std::chrono::steady_clock::now() + 5s, [&] {
+                                                         ++started;
+                                                         return stubborn(20ms, 42, ended);
+                                                     });
+                got.push_back(ec ? -1 : v);
+            },
+            asio::detached);
+    io.run();
+    BOOST_TEST(started == 1);
+    BOOST_TEST(got == std::vector<int>(5, 42), boost::test_tools::per_element());
+    BOOST_TEST(!flight->running());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

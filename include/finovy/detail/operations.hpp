@@ -3,6 +3,7 @@
 #ifndef FINOVY_DETAIL_OPERATIONS_HPP
 #define FINOVY_DETAIL_OPERATIONS_HPP
 
+#include <finovy/call_context.hpp>
 #include <finovy/client_options.hpp>
 #include <finovy/diagnostics.hpp>
 #include <finovy/models.hpp>
@@ -17,20 +18,6 @@
 #include <vector>
 
 namespace finovy {
-
-// Per-call settings: options overriding the client's, and where to write diagnostics.
-// Converts from either, so that `async_get_host(id, diag)` and
-// `async_get_host(id, call_options{.deadline = 5s})` both work.
-struct call_context
-{
-    call_context() = default;
-    call_context(diagnostics& d) noexcept : diag(&d) {}
-    call_context(const call_options& o) : options(o) {}
-    call_context(const call_options& o, diagnostics& d) : options(o), diag(&d) {}
-
-    call_options options;
-    diagnostics* diag = nullptr;   // must outlive the operation
-};
 
 namespace detail {
 
@@ -57,6 +44,9 @@ enum class disk_update
     unmount,
     destroy,
 };
+
+// Throws boost::system::system_error(client_errc::shut_down): an operation of a moved-from client.
+[[noreturn]] FINOVY_DECL void throw_moved_from();
 
 FINOVY_DECL void start_get_token(impl_ptr, call_context, diagnostics*, handler_for<token_info>);
 FINOVY_DECL void start_list_images(impl_ptr, call_context, diagnostics*, handler_for<std::vector<image>>);

@@ -22,8 +22,7 @@ struct client_initiation
     void operator()(Handler&& handler, Args&&... args)
     {
         diagnostics* own = handler_diagnostics(handler);
-        start(std::move(impl), ctx, own, std::forward<Args>(args)...,
-              handler_for<T>(std::forward<Handler>(handler)));
+        start(std::move(impl), ctx, own, std::forward<Args>(args)..., handler_for<T>(std::forward<Handler>(handler)));
     }
 };
 
@@ -32,8 +31,10 @@ struct client_initiation
 template <class T, class Start, class CompletionToken, class... Args>
 auto client::initiate(call_context ctx, Start start, CompletionToken&& token, Args&&... args)
 {
+    if (!impl_)   // a moved-from client: a bug in the caller, said at once
+        detail::throw_moved_from();
     return boost::asio::async_initiate<CompletionToken, typename detail::result_signature<T>::type>(
-        detail::client_initiation<T, Start>{impl_, ctx, start}, token, std::forward<Args>(args)...);
+        detail::client_initiation<T, Start>{impl_, std::move(ctx), start}, token, std::forward<Args>(args)...);
 }
 
 template <FINOVY_TOKEN_FOR(token_info) CompletionToken>

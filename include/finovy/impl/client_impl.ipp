@@ -1,37 +1,25 @@
-// The transport: one call's attempts, the pool, TLS, the token. Compiled once (src/client.cpp).
+// A client's calls: attempts and what they mean, the pool, the token, the rate governor
+// (impl/internal/client_impl.hpp). The bytes of an attempt are the transport's (transport.ipp).
 #ifndef FINOVY_IMPL_CLIENT_IMPL_IPP
 #define FINOVY_IMPL_CLIENT_IMPL_IPP
 
-#include <finovy/detail/client_impl.hpp>
-#include <finovy/detail/cancel_forward.hpp>
-#include <finovy/detail/client_helpers.hpp>
-#include <finovy/detail/retry.hpp>
+#include <finovy/impl/internal/client_helpers.hpp>
+#include <finovy/impl/internal/client_impl.hpp>
+#include <finovy/impl/internal/retry.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/address.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-
-#include <random>
 #include <stdexcept>
 
 namespace finovy::detail {
-
-namespace http = beast::http;
-using asio::ip::tcp;
 
 using namespace client_helpers;
 
@@ -39,11 +27,16 @@ using namespace client_helpers;
 // Construction
 
 FINOVY_DECL client_impl::client_impl(asio::any_io_executor ex, client_options o)
-    : executor(std::move(ex)), opts(std::move(o)), pool_(opts.max_connections, opts.idle_timeout)
+    : executor(std::move(ex)),
+      opts(std::move(o)),
+      net(opts),
+      pool_(opts.max_connections, opts.idle_timeout),
+      rate_(opts.rate_limit),
+      budget_(opts.retry_budget),
+      gov_strand_(asio::make_strand(executor)),
+      dispatch_timer_(gov_strand_)
 {
     auto bad = [](const std::string& what) { throw std::invalid_argument("finovy::client: " + what); };
-    if (auto ec = parse_endpoint(opts.endpoint, opts.allow_insecure_http, ep))
-        bad("endpoint \"" + opts.endpoint + "\": " + ec.message());
     if (!header_safe(opts.access_token))
         bad("the access token has characters an HTTP header cannot carry");
     if (!header_safe(opts.user_agent))
@@ -56,53 +49,44 @@ FINOVY_DECL client_impl::client_impl(asio::any_io_executor ex, client_options o)
         bad("retry.max_attempts must be at least 1");
     if (opts.max_response_body < 1024)
         bad("max_response_body must be at least 1024 bytes");
-
-    if (ep.tls)
-    {
-        if (opts.ssl_context)
-            ssl_ = opts.ssl_context;
-        else
-        {
-            ssl_ = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-            SSL_CTX_set_min_proto_version(ssl_->native_handle(), TLS1_2_VERSION);
-            ssl_->set_verify_mode(asio::ssl::verify_peer);
-            ssl_->set_default_verify_paths();
-            if (!opts.ca_file.empty())
-            {
-                boost::system::error_code ec;
-                ssl_->load_verify_file(opts.ca_file, ec);
-                if (ec)
-                    bad("cannot load the CA file \"" + opts.ca_file + "\": " + ec.message());
-            }
-        }
-        server_name_ = opts.tls_server_name.empty() ? ep.host : opts.tls_server_name;
-    }
+    if (!(opts.rate_limit.max_requests_per_second >= 0))
+        bad("rate_limit.max_requests_per_second must not be negative");
+    if (opts.retry_budget.capacity < 0 || opts.retry_budget.retry_cost < 0 || opts.retry_budget.timeout_cost < 0)
+        bad("the retry budget's capacity and costs must not be negative");
+    rate_limited_ = rate_.limited();
 }
 
-FINOVY_DECL client_impl::~client_impl()
-{
-    close();
-    if (session_)
-        SSL_SESSION_free(session_);
-}
+FINOVY_DECL client_impl::~client_impl() { close(); }
 
 FINOVY_DECL void client_impl::close()
 {
-    std::vector<connection_ptr> discard;
+    std::vector<connection_ptr> discard;   // closed after the locks are released
     std::vector<connection_waiter*> waiters;
-    std::lock_guard lk(mtx_);
-    if (closed_)
-        return;
-    closed_ = true;
-    pool_.close(discard, waiters);
-    for (auto* w : waiters)
-        w->fulfil(client_errc::shut_down, {});
-    for (auto* w : token_waiters_)
     {
-        w->queued = false;
-        w->fulfil(client_errc::shut_down, {});
+        std::lock_guard lk(mtx_);
+        if (closed_)
+            return;
+        closed_ = true;
+        pool_.close(discard, waiters);
+        for (auto* w : waiters)
+            w->fulfil(client_errc::shut_down, {});
+        for (auto* w : token_waiters_)
+        {
+            w->queued = false;
+            w->fulfil(client_errc::shut_down, {});
+        }
+        token_waiters_.clear();
     }
-    token_waiters_.clear();
+    std::lock_guard lk(gov_mtx_);
+    for (auto* q : {&foreground_, &background_})
+    {
+        for (auto* w : *q)
+        {
+            w->queued = false;
+            w->fulfil(client_errc::shut_down, false);
+        }
+        q->clear();
+    }
 }
 
 FINOVY_DECL client_stats client_impl::stats()
@@ -111,28 +95,38 @@ FINOVY_DECL client_stats client_impl::stats()
     s.calls = calls.load();
     s.attempts = attempts_.load();
     s.retries = retries_.load();
-    s.connections_opened = opened_.load();
-    s.handshakes_full = full_.load();
-    s.handshakes_resumed = resumed_.load();
-    s.stale_connections = stale_.load();
+    s.connections_opened = net.opened.load();
+    s.handshakes_full = net.full.load();
+    s.handshakes_resumed = net.resumed.load();
+    s.stale_connections = net.stale.load();
     s.token_fetches = fetches_.load();
-    std::lock_guard lk(mtx_);
-    s.connections_idle = pool_.idle();
-    s.connections_busy = pool_.busy();
-    s.waiting_for_connection = pool_.waiting();
+    {
+        std::lock_guard lk(mtx_);
+        s.connections_idle = pool_.idle();
+        s.connections_busy = pool_.busy();
+        s.waiting_for_connection = pool_.waiting();
+    }
+    std::lock_guard lk(gov_mtx_);
+    s.rate_limit = rate_.rate();
+    s.throttled = rate_.throttled();
+    s.waiting_to_send = foreground_.size();
+    s.waiting_to_send_background = background_.size();
+    s.retry_budget = budget_.tokens();
+    s.retries_denied = budget_.denied();
     return s;
 }
 
 // -------------------------------------------------------------------------------------------------
-// One call: token, connection, attempt, and again while it is worth it.
+// One call: token, send slot, connection, attempt, and again while it is worth it.
 
-FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op,
-                                                         connection_ptr first)
+FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op)
 {
     // Kept lean: thousands of calls may wait here at once, and a coroutine frame holds every
     // local of its body. The rarer work lives in plain functions and in small coroutines.
     co_await asio::this_coro::throw_if_cancelled(false);
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    connection_ptr first = std::move(op->first);   // on whose strand this coroutine runs
+    bool slot = op->slot_taken;
     auto& spec = op->spec;
     auto& diag = op->diag;
     const auto deadline = steady_clock::now() + op->call.deadline.value_or(self->opts.deadline);
@@ -144,13 +138,13 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
         co_return error_code(spec.invalid_code);
     }
 
-    // `first`: a connection taken when the call started, on whose strand this coroutine runs.
     std::string token;
     retry_state rs;
     for (rs.attempt = 1;; ++rs.attempt)
     {
         diagnostics_access::set_attempts(diag, rs.attempt);
-        // The common cases need no waiting, hence no coroutine: a fresh token, an idle connection.
+        // The common cases need no waiting, hence no coroutine: a fresh token, a free send slot,
+        // an idle connection.
         if (spec.needs_token && !self->token_now(token))
         {
             // Never hold a connection while waiting for a token: the fetch may need it.
@@ -159,6 +153,14 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
             if (auto ec = co_await self->token_for(token, deadline, diag))
                 co_return ec;
         }
+        if (!slot && !self->try_send_slot())
+        {
+            if (first)
+                self->give_back(std::move(first));
+            if (auto ec = co_await self->send_slot(op->call.background, deadline, diag))
+                co_return ec;
+        }
+        slot = false;
         const bool on_its_strand = first != nullptr;
         connection_ptr conn = first ? std::move(first) : self->acquire_now();
         if (!conn)
@@ -190,13 +192,18 @@ FINOVY_DECL asio::awaitable<client_impl::next_step> client_impl::try_once(op_sta
     spec.out = op.result_storage();
     const auto began = steady_clock::now();
     const auto attempt_deadline = std::min(began + op.call.attempt_timeout.value_or(opts.attempt_timeout), deadline);
+    // A connection used a moment ago is hot: had the server closed it, a request that may be
+    // resent is simply tried again on a new one, so the socket is not asked. Requests that must
+    // not be resent always ask. (What is buffered already is judged either way.)
+    const bool resend_safe = op.call.idempotent.value_or(spec.resend_safe);
+    const bool look = !(resend_safe && began - conn->idle_since < std::chrono::milliseconds(1));
     // On the connection's strand when the client is shared by threads; else right here.
     // (Not a ?: of two co_awaits: GCC 12 miscompiles that.)
     attempt_result r;
     if (opts.thread_safe && !on_its_strand)
-        r = co_await attempt_on_strand(*conn, spec, token, attempt_deadline);
+        r = co_await attempt_on_strand(*conn, spec, token, attempt_deadline, look);
     else
-        r = co_await attempt(*conn, spec, token, attempt_deadline);
+        r = co_await net.attempt(*conn, spec, token, attempt_deadline, look);
     release(std::move(conn), r.reusable);
     attempts_++;
     auto cs = co_await asio::this_coro::cancellation_state;
@@ -212,25 +219,57 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
     auto& diag = op.diag;
     const auto& o = opts;
     const int max_attempts = std::max(1, op.call.max_attempts.value_or(o.retry.max_attempts));
-    auto decision = classify({r.ec, r.delivered, r.http_status, r.api_code}, spec.resend_safe,
-                             o.access_token.empty() && !rs.renewed);
+    const bool resend_safe = op.call.idempotent.value_or(spec.resend_safe);
+    const auto kind = classify(attempt_outcome{r.ec, r.delivered, r.http_status, r.api_code});
+    const bool can_renew = o.access_token.empty() && !rs.renewed;
+    const auto decision = decide(kind, resend_safe, can_renew);
+    const auto now = steady_clock::now();
+
     next_step next;
     bool will_retry = false;
+    bool budget_denied = false;
     if (!cancelled && decision == retry_decision::renew_token)
         will_retry = true;
+    else if (!cancelled && decision == retry_decision::retry_throttled)
+        will_retry = now < deadline;   // paced by the rate governor, until the deadline
     else if (!cancelled && decision == retry_decision::retry)
     {
         // A kept-alive connection the server had closed: go again at once on a new one. If it
-        // was used without the stale check (a hot one, see attempt), that once does not count.
+        // was used without asking the socket (a hot one), that once does not count.
         const bool dead_keepalive = r.reused && r.http_status == 0 && r.ec.category() != client_category();
         const bool free_retry = dead_keepalive && r.unchecked && !rs.free_retry_used;
         rs.free_retry_used = rs.free_retry_used || free_retry;
-        if (rs.attempt < max_attempts || free_retry)
+        if (rs.counted < max_attempts || free_retry)
         {
             next.wait = dead_keepalive ? std::chrono::milliseconds(0)
-                                       : backoff(o.retry, rs.attempt, jitter_rng(), r.retry_after);
-            will_retry = steady_clock::now() + next.wait < deadline;
+                                       : backoff(o.retry, rs.counted, jitter_rng(), r.retry_after);
+            will_retry = now + next.wait < deadline;
+            if (will_retry && !free_retry)
+            {
+                const bool timed_out = r.ec == client_errc::timeout;
+                std::lock_guard lk(gov_mtx_);
+                if (budget_.try_spend(timed_out))
+                {
+                    rs.budget_spent += budget_.cost(timed_out);
+                    ++rs.counted;
+                }
+                else
+                {
+                    will_retry = false;
+                    budget_denied = true;
+                }
+            }
         }
+    }
+    if (r.http_status != 0)
+    {
+        // A complete answer: the governor learns the server's pace, the budget gets its due.
+        std::lock_guard lk(gov_mtx_);
+        rate_.on_answer(began, now, kind == failure_kind::throttled,
+                        std::chrono::duration_cast<steady_clock::duration>(r.retry_after));
+        rate_limited_.store(rate_.limited(), std::memory_order_relaxed);
+        if (!r.ec)
+            budget_.on_success(rs.budget_spent);
     }
     if (r.ec)
     {
@@ -249,7 +288,7 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         ev.api_code = r.api_code;
         ev.trace_id = r.trace_id;
         ev.error = r.ec;
-        ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - began);
+        ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(now - began);
         ev.reused_connection = r.reused;
         ev.will_retry = will_retry;
         try
@@ -265,16 +304,12 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
     next.done = true;
     if (cancelled)
     {
-        if (r.delivered && !spec.resend_safe)
+        if (r.delivered && !resend_safe)
             access::set_client_message(diag, "cancelled after the request was sent: its outcome is unknown");
         next.result = asio::error::operation_aborted;
     }
     else if (!r.ec)
-    {
-        if (rs.attempt > 1)
-            diag = diagnostics{};   // earlier attempts' failures are no news
         access::set_attempts(diag, rs.attempt);
-    }
     else if (decision == retry_decision::outcome_unknown)
     {
         access::set_client_message(diag, (diag.client_message().empty() ? r.ec.message()
@@ -283,7 +318,14 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         next.result = client_errc::outcome_unknown;
     }
     else if (!will_retry)
+    {
+        if (budget_denied)
+            access::set_client_message(diag, (diag.client_message().empty() ? r.ec.message()
+                                                                             : std::string(diag.client_message())) +
+                                                  "; not retried: the client's retry budget is spent (the server "
+                                                  "fails broadly)");
         next.result = r.ec;
+    }
     else
     {
         next.done = false;
@@ -315,17 +357,17 @@ struct strand_attempt
 
 FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt_on_strand(connection& c, const request_spec& spec,
                                                                           std::string_view token,
-                                                                          steady_clock::time_point deadline)
+                                                                          steady_clock::time_point deadline, bool look)
 {
     // Like co_await co_spawn(c.exec, attempt(...)), but cancellation reaches the attempt through
     // a signal it owns: co_spawn's own forwarding can fire after the awaiting coroutine resumed
     // and destroyed it, when the connection's strand is busy with another call.
     co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr, attempt_result)>(
-        [this, &c, &spec, token, deadline](auto handler) {
+        [this, &c, &spec, token, deadline, look](auto handler) {
             auto st = std::make_shared<strand_attempt>();
             forward_cancellation(handler, st, c.exec);
             auto back = asio::get_associated_executor(handler, c.exec);
-            asio::co_spawn(c.exec, attempt(c, spec, token, deadline),
+            asio::co_spawn(c.exec, net.attempt(c, spec, token, deadline, look),
                            asio::bind_cancellation_slot(
                                st->cancel.slot(),
                                [st, back, h = std::move(handler)](std::exception_ptr e, attempt_result r) mutable {
@@ -344,24 +386,22 @@ FINOVY_DECL connection_ptr client_impl::acquire_now()
 {
     std::vector<connection_ptr> expired;   // closed after the lock is released
     decltype(pool_)::grant g;
-    std::lock_guard lk(mtx_);
-    if (pool_.acquire(nullptr, g, expired) != decltype(pool_)::acquire_result::granted)
-        return nullptr;
-    return g.create ? std::make_unique<connection>(executor, opts.thread_safe) : std::move(g.conn);
-}
-
-FINOVY_DECL bool client_impl::token_now(std::string& out)
-{
-    if (!opts.access_token.empty())
     {
-        out = opts.access_token;
-        return true;
+        std::lock_guard lk(mtx_);
+        if (pool_.acquire(nullptr, g, expired) != decltype(pool_)::acquire_result::granted)
+            return nullptr;
     }
-    std::lock_guard lk(mtx_);
-    if (token_.empty() || steady_clock::now() >= token_refresh_at_)
-        return false;
-    out = token_;
-    return true;
+    if (!g.create)
+        return std::move(g.conn);
+    try
+    {
+        return new_connection();
+    }
+    catch (...)
+    {
+        release(nullptr, false);   // the slot it was granted
+        throw;
+    }
 }
 
 FINOVY_DECL asio::awaitable<error_code> client_impl::acquire(connection_ptr& out, steady_clock::time_point deadline,
@@ -389,7 +429,22 @@ FINOVY_DECL error_code client_impl::queue_for_connection(connection_waiter& w, c
     if (res == decltype(pool_)::acquire_result::closed)
         return client_errc::shut_down;
     if (res == decltype(pool_)::acquire_result::granted)
-        out = g.create ? std::make_unique<connection>(executor, opts.thread_safe) : std::move(g.conn);
+    {
+        if (!g.create)
+            out = std::move(g.conn);
+        else
+        {
+            try
+            {
+                out = new_connection();
+            }
+            catch (...)
+            {
+                release(nullptr, false);
+                throw;
+            }
+        }
+    }
     return {};
 }
 
@@ -411,7 +466,21 @@ FINOVY_DECL error_code client_impl::finish_waiting(connection_waiter& w, connect
     lk.unlock();
     if (w.ec)
         return w.ec;
-    auto c = w.value.create ? std::make_unique<connection>(executor, opts.thread_safe) : std::move(w.value.conn);
+    connection_ptr c;
+    if (!w.value.create)
+        c = std::move(w.value.conn);
+    else
+    {
+        try
+        {
+            c = new_connection();
+        }
+        catch (...)
+        {
+            release(nullptr, false);
+            throw;
+        }
+    }
     if (cancelled)
     {
         give_back(std::move(c));
@@ -440,10 +509,107 @@ FINOVY_DECL void client_impl::release(connection_ptr c, bool reusable)
 }
 
 // -------------------------------------------------------------------------------------------------
+// Send slots: the rate governor's two lanes (rate_limit.hpp).
+
+FINOVY_DECL bool client_impl::try_send_slot()
+{
+    if (!rate_limited_.load(std::memory_order_relaxed))
+        return true;   // the server never pushed back: nothing to pace
+    std::lock_guard lk(gov_mtx_);
+    if (!foreground_.empty() || !background_.empty())
+        return false;   // others wait already: no overtaking
+    steady_clock::time_point when;
+    return rate_.try_take(steady_clock::now(), when);
+}
+
+FINOVY_DECL asio::awaitable<error_code> client_impl::send_slot(bool background, steady_clock::time_point deadline,
+                                                               diagnostics& diag)
+{
+    auto w = std::make_shared<slot_waiter>(co_await asio::this_coro::executor);
+    {
+        std::lock_guard lk(gov_mtx_);
+        steady_clock::time_point when{};
+        const bool ahead = background ? !foreground_.empty() || !background_.empty() : !foreground_.empty();
+        if (!ahead && rate_.try_take(steady_clock::now(), when))
+            co_return error_code{};
+        auto& q = background ? background_ : foreground_;
+        w->queued = true;
+        w->pos = q.insert(q.end(), w.get());
+        if (!dispatch_scheduled_)
+        {
+            dispatch_scheduled_ = true;
+            asio::post(gov_strand_, [self = shared_from_this()] { self->dispatch_slots(); });
+        }
+    }
+    w->timer.expires_at(deadline);
+    co_await w->timer.async_wait(as_tuple_awaitable);
+    const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
+    std::unique_lock lk(gov_mtx_);
+    if (!w->done)
+    {
+        if (w->queued)
+            (background ? background_ : foreground_).erase(w->pos);
+        w->queued = false;
+        const double rate = rate_.rate();
+        lk.unlock();
+        if (cancelled)
+            co_return asio::error::operation_aborted;
+        diagnostics_access::set_client_message(diag, "no send slot before the deadline: the server throttles, and "
+                                                     "the client sends at most " +
+                                                         std::to_string(rate) + " requests/s");
+        co_return client_errc::timeout;
+    }
+    lk.unlock();
+    if (w->ec)
+        co_return w->ec;
+    co_return cancelled ? error_code(asio::error::operation_aborted) : error_code{};
+}
+
+// On gov_strand_: hands out the slots that are due, foreground first, then sleeps until the next.
+FINOVY_DECL void client_impl::dispatch_slots()
+{
+    steady_clock::time_point when{};
+    {
+        std::lock_guard lk(gov_mtx_);
+        for (;;)
+        {
+            if (foreground_.empty() && background_.empty())
+            {
+                dispatch_scheduled_ = false;
+                return;
+            }
+            if (!rate_.try_take(steady_clock::now(), when))
+                break;
+            auto& q = !foreground_.empty() ? foreground_ : background_;
+            auto* w = q.front();
+            q.pop_front();
+            w->queued = false;
+            w->fulfil({}, true);
+        }
+    }
+    dispatch_timer_.expires_at(when);
+    dispatch_timer_.async_wait([self = shared_from_this()](error_code) { self->dispatch_slots(); });
+}
+
+// -------------------------------------------------------------------------------------------------
 // The token: fetched once for everyone who needs it, renewed before it runs out.
 
+FINOVY_DECL bool client_impl::token_now(std::string& out)
+{
+    if (!opts.access_token.empty())
+    {
+        out = opts.access_token;
+        return true;
+    }
+    std::lock_guard lk(mtx_);
+    if (token_.empty() || steady_clock::now() >= token_refresh_at_)
+        return false;
+    out = token_;
+    return true;
+}
+
 FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out, steady_clock::time_point deadline,
-                                                   diagnostics& diag)
+                                                               diagnostics& diag)
 {
     if (!opts.access_token.empty())
     {
@@ -455,14 +621,6 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
         diagnostics_access::set_client_message(diag, "set client_options::access_token, or uuid and secret");
         co_return client_errc::no_credentials;
     }
-    {
-        std::lock_guard lk(mtx_);
-        if (!token_.empty() && steady_clock::now() < token_refresh_at_)
-        {
-            out = token_;   // the common case: a fresh token, nothing to wait for
-            co_return error_code{};
-        }
-    }
     auto w = std::make_shared<token_waiter>(co_await asio::this_coro::executor);
     bool fetch = false;   // the fetch starts outside the lock: co_spawn may run it inline
     bool use_current = false;
@@ -471,10 +629,15 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
         if (closed_)
             co_return client_errc::shut_down;
         auto now = steady_clock::now();
+        if (!token_.empty() && now < token_refresh_at_)
+        {
+            out = token_;   // fetched meanwhile
+            co_return error_code{};
+        }
         if (!token_.empty() && now < token_expires_)
         {
             // Due for renewal but still valid: renew in the background and use it meanwhile.
-            fetch = now >= token_refresh_at_ && !token_fetching_;
+            fetch = !token_fetching_;
             use_current = true;
             out = token_;
         }
@@ -496,7 +659,8 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
     std::unique_lock lk(mtx_);
     if (!w->done)
     {
-        token_waiters_.erase(w->pos);
+        if (w->queued)
+            token_waiters_.erase(w->pos);
         w->queued = false;
         lk.unlock();
         if (cancelled)
@@ -519,55 +683,69 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
 }
 
 // Called without mtx_, after setting token_fetching_. The fetch is a call of its own, not tied
-// to the cancellation of whichever call noticed that a token was needed.
+// to the cancellation of whichever call noticed that a token was needed. Should starting it
+// throw (out of memory), the waiters learn it and the next call may fetch again.
 FINOVY_DECL void client_impl::start_token_fetch()
 {
     fetches_++;
-    auto op = std::make_shared<typed_op<token_info>>();
-    op->spec.operation = "get_token";
-    op->spec.method = http::verb::post;
-    op->spec.target = "/v1/auth/getToken";
-    op->spec.body = boost::json::serialize(boost::json::object{{"uuid", opts.uuid}, {"secret", opts.secret}});
-    op->spec.needs_token = false;
-    op->spec.decode = &decode_result<token_info>;
-    auto started = steady_clock::now();
-    auto self = shared_from_this();
-    asio::co_spawn(asio::make_strand(executor), run(self, op, nullptr),
-                   [self, op, started](std::exception_ptr ep, error_code ec) {
-                       if (ep)
-                           ec = client_errc::bad_response;
-                       std::string tok(op->result ? std::string(op->result->token.reveal()) : std::string());
-                       if (!ec && !header_safe(tok))
-                       {
-                           ec = client_errc::bad_response;
-                           diagnostics_access::set_client_message(op->diag, "the issued token is not a header value");
-                       }
-                       if (ec)
-                       {
-                           tok.clear();
-                           diagnostics_access::set_client_message(
-                               op->diag, "fetching a token failed" + (op->diag.client_message().empty()
-                                                                          ? std::string()
-                                                                          : ": " + std::string(op->diag.client_message())));
-                       }
-                       std::lock_guard lk(self->mtx_);
-                       self->token_fetching_ = false;
-                       if (!ec)
-                       {
-                           auto life = op->result->lifetime;
-                           auto margin = std::min(self->opts.token_refresh_margin,
-                                                  std::chrono::duration_cast<std::chrono::milliseconds>(life / 2));
-                           self->token_ = tok;
-                           self->token_expires_ = started + life;
-                           self->token_refresh_at_ = self->token_expires_ - margin;
-                       }
-                       for (auto* w : self->token_waiters_)
-                       {
-                           w->queued = false;
-                           w->fulfil(ec, token_grant{tok, op->diag});
-                       }
-                       self->token_waiters_.clear();
-                   });
+    const auto started = steady_clock::now();
+    try
+    {
+        auto op = std::make_shared<typed_op<token_info>>();
+        op->spec.operation = "get_token";
+        op->spec.method = beast::http::verb::post;
+        op->spec.target = "/v1/auth/getToken";
+        op->spec.body =
+            boost::json::serialize(boost::json::object{{"uuid", opts.uuid}, {"secret", opts.secret}});
+        op->spec.needs_token = false;
+        op->spec.decode = &decode_result<token_info>;
+        auto self = shared_from_this();
+        asio::co_spawn(asio::make_strand(executor), run(self, op),
+                       [self, op, started](std::exception_ptr ep, error_code ec) {
+                           if (ep)
+                               ec = error_from_exception(ep, op->diag);
+                           std::string tok(op->result ? std::string(op->result->token.reveal()) : std::string());
+                           auto life = op->result ? op->result->lifetime : std::chrono::milliseconds(0);
+                           self->finish_token_fetch(ec, tok, life, started, op->diag);
+                       });
+    }
+    catch (...)
+    {
+        diagnostics d;
+        finish_token_fetch(make_error_code(boost::system::errc::not_enough_memory), {}, {}, started, d);
+        throw;
+    }
+}
+
+FINOVY_DECL void client_impl::finish_token_fetch(error_code ec, const std::string& token,
+                                                 std::chrono::milliseconds life, steady_clock::time_point started,
+                                                 const diagnostics& diag)
+{
+    diagnostics d = diag;
+    if (!ec && (!header_safe(token) || token.empty()))
+    {
+        ec = client_errc::bad_response;
+        diagnostics_access::set_client_message(d, "the issued token is not a header value");
+    }
+    if (ec)
+        diagnostics_access::set_client_message(
+            d, "fetching a token failed" +
+                   (d.client_message().empty() ? std::string() : ": " + std::string(d.client_message())));
+    std::lock_guard lk(mtx_);
+    token_fetching_ = false;
+    if (!ec)
+    {
+        auto margin = std::min(opts.token_refresh_margin, std::chrono::duration_cast<std::chrono::milliseconds>(life / 2));
+        token_ = token;
+        token_expires_ = started + life;
+        token_refresh_at_ = token_expires_ - margin;
+    }
+    for (auto* w : token_waiters_)
+    {
+        w->queued = false;
+        w->fulfil(ec, token_grant{ec ? std::string() : token, d});
+    }
+    token_waiters_.clear();
 }
 
 FINOVY_DECL void client_impl::invalidate_token(const std::string& used)

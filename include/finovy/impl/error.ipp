@@ -2,6 +2,7 @@
 #define FINOVY_IMPL_ERROR_IPP
 
 #include <finovy/error.hpp>
+#include <finovy/impl/internal/failure_kind.hpp>
 
 #include <string>
 
@@ -101,6 +102,7 @@ public:
         case client_errc::shut_down: return "the client was closed";
         case client_errc::unexpected_status: return "the host reached a status from which the target is unreachable";
         case client_errc::host_not_resolved: return "the created host could not be identified in the account";
+        case client_errc::proxy_refused: return "the HTTP proxy refused to open a tunnel to the API";
         }
         return "finovy client error " + std::to_string(code);
     }
@@ -134,17 +136,7 @@ FINOVY_DECL std::string_view api_code_meaning_zh(int code) noexcept
 
 FINOVY_DECL bool is_retryable_api_code(int code) noexcept
 {
-    switch (code)
-    {
-    case 401:
-    case 500:
-    case 503:
-    case 1005:
-    case 6005:
-    case 7003:
-    case 220025: return true;
-    default: return false;
-    }
+    return detail::api_code_kind(code) != detail::failure_kind::permanent;   // the client's one retry table
 }
 
 }   // namespace finovy

@@ -1,9 +1,9 @@
 #ifndef FINOVY_IMPL_LISTING_IPP
 #define FINOVY_IMPL_LISTING_IPP
 
-#include <finovy/detail/bounded.hpp>
-#include <finovy/detail/client_impl.hpp>
-#include <finovy/detail/spawn.hpp>
+#include <finovy/impl/internal/bounded.hpp>
+#include <finovy/impl/internal/client_impl.hpp>
+#include <finovy/impl/internal/operation.hpp>
 #include <finovy/listing.hpp>
 
 #include <boost/asio/strand.hpp>
@@ -16,11 +16,9 @@ namespace finovy::detail {
 // returns an awaitable<std::tuple<error_code, page<T>>>.
 template <class T, class Fetch>
 boost::asio::awaitable<error_code> list_all(Fetch fetch, int page_size, list_options o,
-                                            std::shared_ptr<spawn_state<std::vector<T>>> st)
+                                            std::shared_ptr<result_state<std::vector<T>>> st)
 {
     namespace asio = boost::asio;
-    co_await asio::this_coro::throw_if_cancelled(false);
-    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     diagnostics d;
     auto [ec, first] = co_await fetch(1, d);
     if (ec)
@@ -68,7 +66,7 @@ FINOVY_DECL void start_list_all_hosts(impl_ptr impl, list_options o, diagnostics
     auto fetch = [c = std::make_shared<client>(client_access::view(impl))](int n, diagnostics& d) {
         return c->async_list_hosts(n, 25, call_context(d), boost::asio::as_tuple(boost::asio::use_awaitable));
     };
-    spawn_op<std::vector<host>>(ex, o.diag, own, std::move(h), [&](std::shared_ptr<spawn_state<std::vector<host>>> st) {
+    start_composed<std::vector<host>>(ex, impl->executor, o.diag, own, std::move(h), [&](std::shared_ptr<result_state<std::vector<host>>> st) {
         return list_all<host>(std::move(fetch), 25, o, std::move(st));
     });
 }
@@ -83,7 +81,7 @@ FINOVY_DECL void start_list_all_disks(impl_ptr impl, disk_list_request filter, l
         req.page_size = 100;
         return c->async_list_disks(req, call_context(d), boost::asio::as_tuple(boost::asio::use_awaitable));
     };
-    spawn_op<std::vector<disk>>(ex, o.diag, own, std::move(h), [&](std::shared_ptr<spawn_state<std::vector<disk>>> st) {
+    start_composed<std::vector<disk>>(ex, impl->executor, o.diag, own, std::move(h), [&](std::shared_ptr<result_state<std::vector<disk>>> st) {
         return list_all<disk>(std::move(fetch), 100, o, std::move(st));
     });
 }

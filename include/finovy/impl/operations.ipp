@@ -2,14 +2,10 @@
 #ifndef FINOVY_IMPL_OPERATIONS_IPP
 #define FINOVY_IMPL_OPERATIONS_IPP
 
-#include <finovy/detail/client_impl.hpp>
+#include <finovy/impl/internal/client_impl.hpp>
+#include <finovy/impl/internal/operation.hpp>
 #include <finovy/detail/operations.hpp>
 
-#include <finovy/detail/cancel_forward.hpp>
-
-#include <boost/asio/associator.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -17,77 +13,8 @@ namespace finovy::detail {
 
 namespace http = boost::beast::http;
 
-// Completes a call: copies the diagnostics where they are wanted, then invokes the handler.
-template <class T>
-struct op_completion
-{
-    handler_for<T> handler;
-    std::shared_ptr<typed_op<T>> op;
-
-    void operator()(std::exception_ptr ep, error_code ec)
-    {
-        if (ep)
-        {
-            try
-            {
-                std::rethrow_exception(ep);
-            }
-            catch (const boost::system::system_error& e)
-            {
-                ec = e.code();
-            }
-            catch (const std::bad_alloc&)
-            {
-                ec = make_error_code(boost::system::errc::not_enough_memory);
-            }
-            catch (const std::exception& e)
-            {
-                ec = client_errc::bad_response;
-                diagnostics_access::set_client_message(op->diag, std::string("unexpected exception: ") + e.what());
-            }
-        }
-        if (op->user_diag)
-            *op->user_diag = op->diag;
-        if (op->handler_diag)
-            *op->handler_diag = op->diag;
-        stop_forwarding(handler);   // before the handler runs: later emissions reach nothing of ours
-        auto h = std::move(handler);
-        if constexpr (std::is_void_v<T>)
-        {
-            op.reset();
-            std::move(h)(ec);
-        }
-        else
-        {
-            T value = ec ? T{} : op->take();
-            op.reset();
-            std::move(h)(ec, std::move(value));
-        }
-    }
-};
-
-}   // namespace finovy::detail
-
-template <template <class, class> class Associator, class T, class DefaultCandidate>
-struct boost::asio::associator<Associator, finovy::detail::op_completion<T>, DefaultCandidate>
-    : Associator<finovy::detail::handler_for<T>, DefaultCandidate>
-{
-    using inner = Associator<finovy::detail::handler_for<T>, DefaultCandidate>;
-
-    static typename inner::type get(const finovy::detail::op_completion<T>& h) noexcept
-    {
-        return inner::get(h.handler);
-    }
-
-    static auto get(const finovy::detail::op_completion<T>& h, const DefaultCandidate& c) noexcept
-        -> decltype(inner::get(h.handler, c))
-    {
-        return inner::get(h.handler, c);
-    }
-};
-
-namespace finovy::detail {
-
+// Starts a call. A client shared by threads runs each call on a strand: the strand of a connection
+// free right now (the common case: one strand for the whole call), or else a strand of its own.
 template <class T>
 void launch(impl_ptr impl, request_spec spec, const call_context& ctx, diagnostics* own, handler_for<T> handler,
             std::shared_ptr<typed_op<T>> op = nullptr)
@@ -99,20 +26,33 @@ void launch(impl_ptr impl, request_spec spec, const call_context& ctx, diagnosti
     op->user_diag = ctx.diag;
     op->handler_diag = own;
     impl->calls++;
-    // A client shared by threads runs each call on a strand: the strand of a connection free right
-    // now (the common case: one strand for the whole call), or else a strand of its own.
-    boost::asio::any_io_executor ex = impl->executor;
-    connection_ptr conn;
+    asio::any_io_executor ex = impl->executor;
     if (impl->opts.thread_safe)
     {
         std::string token;
-        if (!op->spec.needs_token || impl->token_now(token))
-            conn = impl->acquire_now();
-        ex = conn ? conn->exec : boost::asio::any_io_executor(boost::asio::make_strand(impl->executor));
+        if (op->spec.invalid.empty() && (!op->spec.needs_token || impl->token_now(token)) && impl->try_send_slot())
+        {
+            op->slot_taken = true;
+            op->first = impl->acquire_now();
+        }
+        ex = op->first ? op->first->exec : asio::any_io_executor(asio::make_strand(impl->executor));
     }
-    forward_cancellation(handler, op, ex);
-    boost::asio::co_spawn(ex, client_impl::run(std::move(impl), op, std::move(conn)),
-                          boost::asio::bind_cancellation_slot(op->cancel.slot(), op_completion<T>{std::move(handler), op}));
+    try
+    {
+        auto body = client_impl::run(impl, op);
+        run_as_operation<T>(ex, impl->executor, op, std::move(body), std::move(handler));
+    }
+    catch (...)
+    {
+        if (op->first)   // nothing started: the connection goes back, not lost
+            impl->give_back(std::move(op->first));
+        throw;
+    }
+}
+
+FINOVY_DECL void throw_moved_from()
+{
+    throw boost::system::system_error(client_errc::shut_down, "finovy::client: this client was moved from");
 }
 
 inline std::string json_text(const boost::json::object& o) { return boost::json::serialize(o); }

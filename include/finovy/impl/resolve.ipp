@@ -1,9 +1,9 @@
 #ifndef FINOVY_IMPL_RESOLVE_IPP
 #define FINOVY_IMPL_RESOLVE_IPP
 
-#include <finovy/detail/client_impl.hpp>
-#include <finovy/detail/spawn.hpp>
-#include <finovy/detail/wait_goal.hpp>
+#include <finovy/impl/internal/client_impl.hpp>
+#include <finovy/impl/internal/operation.hpp>
+#include <finovy/impl/internal/wait_goal.hpp>
 #include <finovy/listing.hpp>
 #include <finovy/resolve.hpp>
 
@@ -32,12 +32,10 @@ struct unlock_on_exit
 
 FINOVY_DECL boost::asio::awaitable<error_code> create_resolved(client c, impl_ptr impl, std::string package_id,
                                                                std::string image_id,
-                                                               std::shared_ptr<spawn_state<host>> st)
+                                                               std::shared_ptr<result_state<host>> st)
 {
     namespace asio = boost::asio;
     using namespace resolve_helpers;
-    co_await asio::this_coro::throw_if_cancelled(false);
-    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     const auto tok = asio::as_tuple(asio::use_awaitable);
     if (auto ec = co_await impl->creation_lock.lock())
         co_return ec;
@@ -130,7 +128,7 @@ FINOVY_DECL void start_create_resolved(impl_ptr impl, std::string package_id, st
                                        handler_for<host> h)
 {
     auto ex = boost::asio::make_strand(impl->executor);
-    spawn_op<host>(ex, nullptr, own, std::move(h), [&](std::shared_ptr<spawn_state<host>> st) {
+    start_composed<host>(ex, impl->executor, nullptr, own, std::move(h), [&](std::shared_ptr<result_state<host>> st) {
         return create_resolved(client_access::view(impl), impl, std::move(package_id), std::move(image_id),
                                std::move(st));
     });
@@ -138,7 +136,7 @@ FINOVY_DECL void start_create_resolved(impl_ptr impl, std::string package_id, st
 
 FINOVY_DECL boost::asio::awaitable<error_code> create_then_wait(impl_ptr impl, std::string package_id,
                                                                 std::string image_id, host_status target, wait_options o,
-                                                                std::shared_ptr<spawn_state<host>> st)
+                                                                std::shared_ptr<result_state<host>> st)
 {
     if (auto ec = co_await create_resolved(client_access::view(impl), impl, package_id, image_id, st))
         co_return ec;
@@ -155,9 +153,8 @@ FINOVY_DECL void start_create_and_wait(impl_ptr impl, std::string package_id, st
 {
     auto ex = boost::asio::make_strand(impl->executor);
     auto* user = o.diag;
-    spawn_op<host>(
-        ex, user, own, std::move(h),
-        [&](std::shared_ptr<spawn_state<host>> st) {
+    start_composed<host>(ex, impl->executor, user, own, std::move(h),
+        [&](std::shared_ptr<result_state<host>> st) {
             return create_then_wait(impl, std::move(package_id), std::move(image_id), target, std::move(o), std::move(st));
         },
         true);

@@ -1,49 +1,165 @@
-// The transport of one attempt: connect, TLS, write the request, read and decode the answer.
-// Compiled once (src/transport.cpp).
+// The transport of one attempt (impl/internal/transport.hpp).
 #ifndef FINOVY_IMPL_TRANSPORT_IPP
 #define FINOVY_IMPL_TRANSPORT_IPP
 
-#include <finovy/detail/answer_parser.hpp>
-#include <finovy/detail/await_until.hpp>
-#include <finovy/detail/client_helpers.hpp>
-#include <finovy/detail/client_impl.hpp>
+#include <finovy/impl/internal/answer_parser.hpp>
+#include <finovy/impl/internal/asio_ssl_wire.hpp>
+#include <finovy/impl/internal/native_wire.hpp>
+#include <finovy/impl/internal/proxy.hpp>
+#include <finovy/impl/internal/transport.hpp>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/this_coro.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/verb.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <stdexcept>
+
 namespace finovy::detail {
 
-namespace http = beast::http;
+namespace http = boost::beast::http;
 using asio::ip::tcp;
-using namespace client_helpers;
 
 // -------------------------------------------------------------------------------------------------
-// One attempt, on the connection's strand.
+// Addresses
 
-FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, const request_spec& spec,
-                                                                std::string_view token,
-                                                                steady_clock::time_point deadline)
+FINOVY_DECL bool address_cache::fresh(addresses& out)
 {
-    co_await asio::this_coro::throw_if_cancelled(false);
-    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    std::lock_guard lk(m_);
+    if (cached_.empty() || steady_clock::now() >= expires_)
+        return false;
+    out = cached_;
+    return true;
+}
+
+FINOVY_DECL void address_cache::forget()
+{
+    std::lock_guard lk(m_);
+    cached_.clear();
+}
+
+FINOVY_DECL asio::awaitable<std::tuple<error_code, address_cache::addresses>>
+address_cache::resolve(std::shared_ptr<address_cache> self, asio::any_io_executor ex)
+{
+    tcp::resolver resolver(ex);
+    auto [ec, results] = co_await resolver.async_resolve(self->host_, self->port_, asio::as_tuple(asio::use_awaitable));
+    addresses found;
+    if (!ec)
+    {
+        for (const auto& e : results)
+            found.push_back(e.endpoint());
+        std::lock_guard lk(self->m_);
+        self->cached_ = found;
+        self->expires_ = steady_clock::now() + self->ttl_;
+    }
+    co_return std::tuple(ec, std::move(found));
+}
+
+FINOVY_DECL asio::awaitable<std::tuple<error_code, address_cache::addresses>>
+address_cache::look_up(const asio::any_io_executor& ex, steady_clock::time_point deadline)
+{
+    return flight_->join(ex, deadline, [&] { return resolve(shared_from_this(), ex); });
+}
+
+// -------------------------------------------------------------------------------------------------
+// Construction
+
+namespace transport_helpers {
+[[noreturn]] inline void refuse(const std::string& what)
+{
+    throw std::invalid_argument("finovy::client: " + what);
+}
+}   // namespace transport_helpers
+
+FINOVY_DECL transport::transport(const client_options& o) : opts_(o)
+{
+    using transport_helpers::refuse;
+    if (auto ec = parse_endpoint(opts_.endpoint, opts_.allow_insecure_http, ep_))
+        refuse("endpoint \"" + redacted_url(opts_.endpoint) + "\": " + ec.message() +
+               (opts_.endpoint.find('@') != std::string::npos ? " (credentials in the URL are not accepted)" : ""));
+    if (opts_.dns_cache_ttl.count() < 0)
+        refuse("dns_cache_ttl must not be negative");
+    if (!opts_.proxy.empty() && !bypasses_proxy(ep_.host, opts_.no_proxy))
+    {
+        proxy_url p;
+        if (auto ec = parse_proxy_url(opts_.proxy, p))
+            refuse("proxy \"" + redacted_url(opts_.proxy) + "\": not an http://[user:password@]host:port URL");
+        if (!ep_.tls)
+            refuse("a proxy is used for https:// endpoints only (CONNECT); http:// cannot go through it");
+        proxy_config c;
+        c.host = p.host;
+        c.port = p.port;
+        if (p.has_credentials)
+            c.authorization = "Basic " + base64(p.user + ":" + p.password);
+        proxy_ = std::move(c);
+    }
+    addresses_ = proxy_ ? std::make_shared<address_cache>(proxy_->host, proxy_->port, opts_.dns_cache_ttl)
+                        : std::make_shared<address_cache>(ep_.host, ep_.port, opts_.dns_cache_ttl);
+
+    if (ep_.tls)
+    {
+        if (opts_.ssl_context)
+            ssl_ = opts_.ssl_context;
+        else
+        {
+            ssl_ = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+            if (SSL_CTX_set_min_proto_version(ssl_->native_handle(), TLS1_2_VERSION) != 1)
+                refuse("cannot require TLS 1.2");
+            ssl_->set_verify_mode(asio::ssl::verify_peer);
+            ssl_->set_default_verify_paths();
+            if (!opts_.ca_file.empty())
+            {
+                boost::system::error_code ec;
+                ssl_->load_verify_file(opts_.ca_file, ec);
+                if (ec)
+                    refuse("cannot load the CA file \"" + opts_.ca_file + "\": " + ec.message());
+            }
+        }
+        server_name_ = opts_.tls_server_name.empty() ? ep_.host : opts_.tls_server_name;
+    }
+}
+
+FINOVY_DECL transport::~transport()
+{
+    if (session_)
+        SSL_SESSION_free(session_);
+}
+
+FINOVY_DECL connection_ptr transport::make_connection(const asio::any_io_executor& ex, bool own_strand)
+{
+    asio::any_io_executor exec = own_strand ? asio::any_io_executor(asio::make_strand(ex)) : ex;
+    wire_ptr w;
+    if (factory_)
+        w = factory_(exec, factory_context_);
+    else if (opts_.transport == client_options::transport_kind::asio_ssl)
+        w = std::make_shared<asio_ssl_wire>(exec);
+    else
+        w = std::make_shared<native_wire>(exec);
+    return std::make_unique<connection>(std::move(exec), std::move(w));
+}
+
+// -------------------------------------------------------------------------------------------------
+// One attempt, on the connection's executor.
+
+FINOVY_DECL asio::awaitable<attempt_result> transport::attempt(connection& c, const request_spec& spec,
+                                                              std::string_view token,
+                                                              steady_clock::time_point deadline, bool look)
+{
     attempt_result r;
     try
     {
         r.reused = c.connected;
-        // A connection used a moment ago is hot: had the server closed it, a request that may
-        // be resent is simply tried again on a new one, so the peek's system call is skipped.
-        // Requests that must not be resent always look first.
-        const bool hot = spec.resend_safe && steady_clock::now() - c.idle_since < std::chrono::milliseconds(1);
-        r.unchecked = r.reused && hot;
-        if (c.connected && !hot && c.io->stale())
+        r.unchecked = r.reused && !look;
+        if (c.connected && !c.io->usable(look))
         {
-            stale_++;
+            stale++;
             c.close();
             r.reused = false;
         }
@@ -64,96 +180,66 @@ FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt(connection& c, 
     }
     c.io->disarm();
     c.idle_since = steady_clock::now();
-    if (r.ec || !r.reusable)
-    {
-        r.reusable = false;
+    if (!r.reusable)
         c.close();
-    }
     co_return r;
 }
 
-FINOVY_DECL asio::awaitable<std::tuple<error_code, std::vector<tcp::endpoint>>>
-client_impl::look_up(std::shared_ptr<client_impl> self, asio::any_io_executor ex)
+FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_result& r)
 {
-    tcp::resolver resolver(ex);
-    auto [ec, results] = co_await resolver.async_resolve(self->ep.host, self->ep.port, as_tuple_awaitable);
-    std::vector<tcp::endpoint> eps;
-    if (!ec)
-    {
-        for (const auto& e : results)
-            eps.push_back(e.endpoint());
-        std::lock_guard lk(self->mtx_);
-        self->resolved_ = eps;   // no DNS look-up per request
-    }
-    co_return std::tuple(ec, std::move(eps));
-}
-
-FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_result& r)
-{
-    std::vector<tcp::endpoint> eps;
-    {
-        std::lock_guard lk(mtx_);
-        eps = resolved_;
-    }
-    if (eps.empty())
+    c.close();
+    c.buffer.clear();
+    auto& w = *c.io;
+    const auto& host = addresses_->host();
+    address_cache::addresses eps;
+    if (!addresses_->fresh(eps))
     {
         // Bounded by the attempt's deadline although getaddrinfo cannot be interrupted: a late
         // look-up still fills the cache for the next attempt.
-        auto [ec, found] = co_await await_until<std::vector<tcp::endpoint>>(c.exec, c.io->deadline(),
-                                                                            look_up(shared_from_this(), c.exec));
+        auto [ec, found] = co_await addresses_->look_up(c.exec, w.deadline());
         if (ec)
         {
             r.ec = ec;
-            r.detail = ec == client_errc::timeout ? "looking " + ep.host + " up took longer than the attempt may"
-                                                  : "cannot resolve " + ep.host + ": " + ec.message();
+            r.detail = ec == client_errc::timeout ? "looking " + host + " up took longer than the attempt may"
+                                                  : "cannot resolve " + host + ": " + ec.message();
             co_return;
         }
         eps = std::move(found);
     }
-
-    c.close();
-    c.buffer.clear();
-    auto& w = *c.io;
     if (w.timed_out())   // the deadline passed as the look-up ended: its timer had nothing to cancel
     {
         r.ec = client_errc::timeout;
-        r.detail = "looking " + ep.host + " up took longer than the attempt may";
+        r.detail = "looking " + host + " up took longer than the attempt may";
         co_return;
     }
-    auto [ec, used] = co_await asio::async_connect(w.socket(), eps, as_tuple_awaitable);
+    auto ec = co_await w.connect(eps);
     if (ec)
     {
         r.ec = ec == asio::error::operation_aborted && w.timed_out() ? error_code(client_errc::timeout) : ec;
-        r.detail = "cannot connect to " + ep.host + ":" + ep.port + ": " + r.ec.message();
-        std::lock_guard lk(mtx_);
-        resolved_.clear();   // look the name up again next time
+        r.detail = "cannot connect to " + (proxy_ ? "the proxy " : std::string()) + host + ":" +
+                   addresses_->port() + ": " + r.ec.message();
+        addresses_->forget();   // look the name up again next time
         co_return;
     }
-    opened_++;
-    if (!w.prepare(ep.tls ? ssl_->native_handle() : nullptr, r.ec))
+    opened++;
+    r.connected = true;
+    if (proxy_)
     {
-        r.detail = "cannot set the connection up: " + r.ec.message();
-        co_return;
+        co_await open_tunnel(c, r);
+        if (r.ec)
+            co_return;
     }
-    if (SSL* ssl = w.ssl())
+    if (ep_.tls)
     {
-        if (is_ip_address(server_name_))
-            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server_name_.c_str());
-        else
-        {
-            SSL_set_tlsext_host_name(ssl, server_name_.c_str());   // SNI
-            SSL_set1_host(ssl, server_name_.c_str());
-        }
-        SSL_SESSION* copy = nullptr;
-        {
-            std::lock_guard lk(mtx_);
-            if (session_)
-                copy = SSL_SESSION_dup(session_);   // this connection's own, see save_session
-        }
+        SSL_SESSION* copy = session_copy();   // this connection's own, see save_session
+        ec = w.start_tls(*ssl_, server_name_, copy);
         if (copy)
-        {
-            SSL_set_session(ssl, copy);   // resumption: no full handshake on reconnect
             SSL_SESSION_free(copy);
+        if (ec)
+        {
+            r.ec = ec;
+            r.detail = "cannot set TLS up for " + server_name_ + ": " + ec.message();
+            co_return;
         }
         // (No co_await inside a condition: GCC 12 miscompiles some of those.)
         error_code hec;
@@ -166,33 +252,102 @@ FINOVY_DECL asio::awaitable<void> client_impl::connect(connection& c, attempt_re
         }
         if (hec)
         {
-            r.ec = hec;
-            r.detail = "TLS handshake with " + server_name_ + " failed: " + hec.message();
-            long v = SSL_get_verify_result(ssl);
-            if (v != X509_V_OK)
-                r.detail += std::string(" (certificate: ") + X509_verify_cert_error_string(v) + ")";
+            r.ec = hec == asio::error::operation_aborted && w.timed_out() ? error_code(client_errc::timeout) : hec;
+            r.detail = "TLS handshake with " + server_name_ + " failed: " + r.ec.message();
+            if (SSL* ssl = w.ssl())
+            {
+                long v = SSL_get_verify_result(ssl);
+                if (v != X509_V_OK)
+                    r.detail += std::string(" (certificate: ") + X509_verify_cert_error_string(v) + ")";
+            }
             co_return;
         }
-        bool reused = SSL_session_reused(ssl);
-        (reused ? resumed_ : full_)++;
-        c.store_session = !reused;
+        if (SSL* ssl = w.ssl())
+        {
+            r.resumed = SSL_session_reused(ssl);
+            (r.resumed ? resumed : full)++;
+            c.store_session = !r.resumed;
+        }
     }
     c.connected = true;
 }
 
-FINOVY_DECL void client_impl::build_request(connection& c, const request_spec& spec, std::string_view token)
+// CONNECT through the proxy; TLS then runs end to end inside the tunnel.
+FINOVY_DECL asio::awaitable<void> transport::open_tunnel(connection& c, attempt_result& r)
+{
+    auto& w = *c.io;
+    std::string authority = ep_.host.find(':') != std::string::npos ? "[" + ep_.host + "]:" + ep_.port
+                                                                     : ep_.host + ":" + ep_.port;
+    std::string req = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+    if (!proxy_->authorization.empty())
+        req += "Proxy-Authorization: " + proxy_->authorization + "\r\n";
+    req += "User-Agent: " + opts_.user_agent + "\r\n\r\n";
+    error_code ec;
+    std::size_t sent = 0;
+    for (auto st = w.try_write(req, sent, ec); st != wire::step::done && st != wire::step::failed;
+         st = w.try_write(req, sent, ec))
+    {
+        ec = co_await w.wait(st);
+        if (ec)
+            break;
+    }
+    std::fill(req.begin(), req.end(), '\0');   // it held the proxy's credentials
+    std::string ignored_body;
+    answer_parser p(ignored_body);
+    p.skip(true);   // a CONNECT answer's body, if any, is not read: the tunnel or nothing
+    p.header_limit(16 * 1024);
+    while (!ec)
+    {
+        beast::error_code pec;
+        if (c.buffer.size() > 0)
+        {
+            c.buffer.consume(p.put(c.buffer.data(), pec));
+            if (pec == http::error::need_more)
+                pec = {};
+        }
+        if (pec)
+        {
+            r.ec = client_errc::bad_response;
+            r.detail = "the proxy's answer to CONNECT is not HTTP: " + pec.message();
+            co_return;
+        }
+        if (p.is_header_done())
+            break;
+        auto st = w.try_read(c.buffer, ec);
+        if (st == wire::step::want_read || st == wire::step::want_write)
+            ec = co_await w.wait(st);
+    }
+    if (ec)
+    {
+        r.ec = ec == asio::error::operation_aborted && w.timed_out() ? error_code(client_errc::timeout) : ec;
+        r.detail = "no answer from the proxy to CONNECT: " + r.ec.message();
+        co_return;
+    }
+    const unsigned status = p.status();
+    if (status / 100 == 2 && c.buffer.size() == 0)
+        co_return;
+    if (status >= 500)
+        r.ec = asio::error::connection_refused;   // the proxy could not reach the API: worth another try
+    else
+        r.ec = client_errc::proxy_refused;
+    r.detail = "the proxy answered HTTP " + std::to_string(status) + " to CONNECT " + authority +
+               (status == 407 ? " (proxy authentication required or refused)" : "");
+    c.buffer.clear();
+}
+
+FINOVY_DECL void transport::build_request(connection& c, const request_spec& spec, std::string_view token)
 {
     auto& q = c.request;
     q.clear();
     auto method = http::to_string(spec.method);
     q.append(method.data(), method.size());
     q += ' ';
-    q += ep.base_path;
+    q += ep_.base_path;
     q += spec.target;
     q += " HTTP/1.1\r\nHost: ";
-    q += ep.host_header;
+    q += ep_.host_header;
     q += "\r\nUser-Agent: ";
-    q += opts.user_agent;
+    q += opts_.user_agent;
     q += "\r\nAccept: application/json\r\n";
     if (spec.needs_token && !token.empty())
     {
@@ -210,7 +365,7 @@ FINOVY_DECL void client_impl::build_request(connection& c, const request_spec& s
     q += spec.body;
 }
 
-FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const request_spec& spec, attempt_result& r)
+FINOVY_DECL asio::awaitable<void> transport::exchange(connection& c, const request_spec& spec, attempt_result& r)
 {
     auto& w = *c.io;
     using step = wire::step;
@@ -231,59 +386,74 @@ FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const req
     }
     r.delivered = true;
 
-    answer_parser p(c.body);
-    p.header_limit(64 * 1024);
-    p.body_limit(opts.max_response_body);
-    p.eager(true);
     // Nothing can have arrived before the request went out: a recv now would only say "not
-    // yet" and cost a system call. Wait first, unless OpenSSL holds bytes already.
+    // yet" and cost a system call. Wait first, unless bytes are buffered already.
     step st = w.has_pending() ? step::done : step::want_read;
-    for (;;)
+    // Interim answers (1xx but 101) precede the answer: RFC 9110 section 15.2.
+    for (int interim = 0;; ++interim)
     {
-        beast::error_code pec;
-        if (c.buffer.size() > 0)
+        answer_parser p(c.body);
+        p.header_limit(64 * 1024);
+        p.body_limit(opts_.max_response_body);
+        p.eager(true);
+        if (spec.method == http::verb::head)
+            p.skip(true);   // an answer to HEAD has no body, whatever Content-Length says
+        for (;;)
         {
-            c.buffer.consume(p.put(c.buffer.data(), pec));
-            if (pec == http::error::need_more)
-                pec = {};
-        }
-        if (!pec && p.is_done())
-            break;
-        if (!pec)
-        {
-            if (st != step::done)
-                ec = co_await w.wait(st);
-            if (ec)
-                st = step::failed;
-            else
-                st = w.try_read(c.buffer, ec);
-            if (st != step::failed)
-                continue;
-            if (ec == asio::error::eof && p.got_some())
+            beast::error_code pec;
+            if (c.buffer.size() > 0)
             {
-                p.put_eof(pec);   // an answer that ends with the connection
-                if (!pec && p.is_done())
-                    break;
+                c.buffer.consume(p.put(c.buffer.data(), pec));
+                if (pec == http::error::need_more)
+                    pec = {};
             }
-            r.ec = ec;
-            r.detail = std::string(p.got_some() ? "the answer was cut short: " : "no answer: ") + ec.message();
+            if (!pec && p.is_done())
+                break;
+            if (!pec)
+            {
+                if (st != step::done)
+                    ec = co_await w.wait(st);
+                if (ec)
+                    st = step::failed;
+                else
+                    st = w.try_read(c.buffer, ec);
+                if (st != step::failed)
+                    continue;
+                if (ec == asio::error::eof && p.got_some())
+                {
+                    p.put_eof(pec);   // an answer that ends with the connection
+                    if (!pec && p.is_done())
+                        break;
+                }
+                r.ec = ec;
+                r.detail = std::string(p.got_some() ? "the answer was cut short: " : "no answer: ") + ec.message();
+                co_return;
+            }
+            if (pec == http::error::body_limit)
+            {
+                r.ec = client_errc::body_too_large;
+                r.detail = "the answer is larger than " + std::to_string(opts_.max_response_body) + " bytes";
+            }
+            else
+            {
+                r.ec = client_errc::bad_response;
+                r.detail = "the answer is not HTTP: " + pec.message();
+            }
             co_return;
         }
-        if (pec == http::error::body_limit)
+        const unsigned status = p.status();
+        if (status >= 100 && status < 200 && status != 101 && interim < 8)
         {
-            r.ec = client_errc::body_too_large;
-            r.detail = "the answer is larger than " + std::to_string(opts.max_response_body) + " bytes";
+            st = c.buffer.size() > 0 || w.has_pending() ? step::done : step::want_read;
+            continue;
         }
-        else
-        {
-            r.ec = client_errc::bad_response;
-            r.detail = "the answer is not HTTP: " + pec.message();
-        }
-        co_return;
+        r.http_status = status;
+        // A complete answer on a kept-alive connection: reusable whatever it says, unless data
+        // nobody asked for follows it.
+        r.reusable = p.keep_alive() && c.buffer.size() == 0 && !w.data_left() && status != 101;
+        r.retry_after = p.retry_after();
+        break;
     }
-    r.http_status = p.status();
-    r.reusable = p.keep_alive() && c.buffer.size() == 0;   // bytes nobody asked for: do not reuse
-    r.retry_after = p.retry_after();
     if (c.store_session && w.ssl())
     {
         c.store_session = false;   // once per connection: a copy per answer costs a dozen allocations
@@ -292,7 +462,13 @@ FINOVY_DECL asio::awaitable<void> client_impl::exchange(connection& c, const req
     interpret(c, spec, r);
 }
 
-FINOVY_DECL void client_impl::save_session(SSL* ssl)
+FINOVY_DECL SSL_SESSION* transport::session_copy()
+{
+    std::lock_guard lk(m_);
+    return session_ ? SSL_SESSION_dup(session_) : nullptr;
+}
+
+FINOVY_DECL void transport::save_session(SSL* ssl)
 {
     // A copy: OpenSSL marks a session unusable when the connection holding it is freed without
     // a TLS shutdown, which is how pooled connections usually end.
@@ -305,7 +481,7 @@ FINOVY_DECL void client_impl::save_session(SSL* ssl)
         return;
     SSL_SESSION* old = nullptr;
     {
-        std::lock_guard lk(mtx_);
+        std::lock_guard lk(m_);
         old = session_;
         session_ = fresh;
     }
@@ -313,7 +489,7 @@ FINOVY_DECL void client_impl::save_session(SSL* ssl)
         SSL_SESSION_free(old);
 }
 
-FINOVY_DECL void client_impl::interpret(connection& c, const request_spec& spec, attempt_result& r)
+FINOVY_DECL void transport::interpret(connection& c, const request_spec& spec, attempt_result& r)
 {
     std::string& body = c.body;
     if (spec.raw)
@@ -334,6 +510,7 @@ FINOVY_DECL void client_impl::interpret(connection& c, const request_spec& spec,
         {
             r.ec = client_errc::bad_response;
             r.detail = std::move(why);
+            r.reusable = false;   // an unreadable answer: trust nothing more on this connection
         }
     };
 

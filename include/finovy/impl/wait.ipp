@@ -1,9 +1,9 @@
 #ifndef FINOVY_IMPL_WAIT_IPP
 #define FINOVY_IMPL_WAIT_IPP
 
-#include <finovy/detail/client_impl.hpp>
-#include <finovy/detail/spawn.hpp>
-#include <finovy/detail/wait_goal.hpp>
+#include <finovy/impl/internal/client_impl.hpp>
+#include <finovy/impl/internal/operation.hpp>
+#include <finovy/impl/internal/wait_goal.hpp>
 #include <finovy/wait.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,12 +20,7 @@ namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 inline auto tuple_token() { return asio::as_tuple(asio::use_awaitable); }
 
-inline asio::awaitable<bool> cancelled()
-{
-    co_return (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
-}
-
-inline std::string describe_last(const spawn_state<host>& st, bool seen)
+inline std::string describe_last(const result_state<host>& st, bool seen)
 {
     return seen ? "last seen " + describe_status(st.value.status) : "never seen";
 }
@@ -33,11 +28,9 @@ inline std::string describe_last(const spawn_state<host>& st, bool seen)
 }   // namespace wait_helpers
 
 FINOVY_DECL boost::asio::awaitable<error_code> poll_host(client c, std::string id, wait_goal goal, wait_options o,
-                                                         std::shared_ptr<spawn_state<host>> st)
+                                                         std::shared_ptr<result_state<host>> st)
 {
     using namespace wait_helpers;
-    co_await asio::this_coro::throw_if_cancelled(false);
-    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     const auto deadline = clock::now() + o.timeout;
     auto interval = o.interval;
     auto delay = o.first_delay;
@@ -102,11 +95,9 @@ FINOVY_DECL boost::asio::awaitable<error_code> poll_host(client c, std::string i
 }
 
 FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::string id, then_wait act, wait_options o,
-                                                             std::shared_ptr<spawn_state<host>> st)
+                                                             std::shared_ptr<result_state<host>> st)
 {
     using namespace wait_helpers;
-    co_await asio::this_coro::throw_if_cancelled(false);
-    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     wait_goal goal;
     goal.target = act == then_wait::power_off ? host_status::off : host_status::running;
     if (act != then_wait::nothing)
@@ -138,9 +129,8 @@ FINOVY_DECL void start_wait_for_status(impl_ptr impl, std::string host_id, host_
 {
     auto ex = boost::asio::make_strand(impl->executor);
     auto* user = o.diag;
-    spawn_op<host>(
-        ex, user, own, std::move(h),
-        [&](std::shared_ptr<spawn_state<host>> st) {
+    start_composed<host>(ex, impl->executor, user, own, std::move(h),
+        [&](std::shared_ptr<result_state<host>> st) {
             wait_goal goal;
             goal.target = target;
             return poll_host(client_access::view(impl), std::move(host_id), goal, std::move(o), std::move(st));
@@ -153,9 +143,8 @@ FINOVY_DECL void start_act_and_wait(impl_ptr impl, std::string host_id, then_wai
 {
     auto ex = boost::asio::make_strand(impl->executor);
     auto* user = o.diag;
-    spawn_op<host>(
-        ex, user, own, std::move(h),
-        [&](std::shared_ptr<spawn_state<host>> st) {
+    start_composed<host>(ex, impl->executor, user, own, std::move(h),
+        [&](std::shared_ptr<result_state<host>> st) {
             return act_then_poll(client_access::view(impl), std::move(host_id), act, std::move(o), std::move(st));
         },
         true);

@@ -1,10 +1,10 @@
 #ifndef FINOVY_IMPL_WATCH_HUB_IPP
 #define FINOVY_IMPL_WATCH_HUB_IPP
 
-#include <finovy/detail/bounded.hpp>
-#include <finovy/detail/client_impl.hpp>
-#include <finovy/detail/spawn.hpp>
-#include <finovy/detail/wait_goal.hpp>
+#include <finovy/impl/internal/bounded.hpp>
+#include <finovy/impl/internal/client_impl.hpp>
+#include <finovy/impl/internal/operation.hpp>
+#include <finovy/impl/internal/wait_goal.hpp>
 #include <finovy/watch_hub.hpp>
 
 #include <boost/asio/post.hpp>
@@ -38,11 +38,11 @@ public:
         bool seen = false;
         int errors = 0;
         boost::asio::steady_timer* timer = nullptr;
-        spawn_state<host>* st = nullptr;
+        result_state<host>* st = nullptr;
     };
 
     boost::asio::awaitable<error_code> wait(std::shared_ptr<hub_impl> self, std::string id, host_status target,
-                                            then_wait act, wait_options o, std::shared_ptr<spawn_state<host>> st);
+                                            then_wait act, wait_options o, std::shared_ptr<result_state<host>> st);
     void stop();
 
     client client_;
@@ -135,11 +135,9 @@ FINOVY_DECL void hub_impl::failed_read(const std::string& id, const error_code& 
 
 FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hub_impl> self, std::string id,
                                                              host_status target, then_wait act, wait_options o,
-                                                             std::shared_ptr<spawn_state<host>> st)
+                                                             std::shared_ptr<result_state<host>> st)
 {
     namespace asio = boost::asio;
-    co_await asio::this_coro::throw_if_cancelled(false);
-    co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     const auto tok = asio::as_tuple(asio::use_awaitable);
     if (!valid_id(id))
     {
@@ -315,9 +313,8 @@ FINOVY_DECL void start_hub_wait(std::shared_ptr<hub_impl> hub, std::string host_
 {
     auto* user = o.diag;
     auto ex = hub->strand;
-    spawn_op<host>(
-        ex, user, own, std::move(h),
-        [&](std::shared_ptr<spawn_state<host>> st) {
+    start_composed<host>(ex, hub->client_.get_executor(), user, own, std::move(h),
+        [&](std::shared_ptr<result_state<host>> st) {
             auto* raw = hub.get();
             return raw->wait(std::move(hub), std::move(host_id), target, act, std::move(o), std::move(st));
         },

@@ -1,14 +1,16 @@
 // What one call sends and how its answer's data is decoded, type-erased so that the transport
 // is compiled once for every operation.
-#ifndef FINOVY_DETAIL_REQUEST_HPP
-#define FINOVY_DETAIL_REQUEST_HPP
+#ifndef FINOVY_IMPL_INTERNAL_REQUEST_HPP
+#define FINOVY_IMPL_INTERNAL_REQUEST_HPP
 
 #include <finovy/client_options.hpp>
 #include <finovy/decode.hpp>
+#include <finovy/call_context.hpp>
 #include <finovy/diagnostics.hpp>
+#include <finovy/impl/internal/connection.hpp>
+#include <finovy/impl/internal/operation.hpp>
 #include <finovy/models.hpp>
 
-#include <boost/asio/cancellation_signal.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
@@ -36,16 +38,13 @@ struct request_spec
 };
 
 // State of one call, shared by its coroutine and its completion.
-struct op_state
+struct op_state : operation_state
 {
     request_spec spec;
     call_options call;
-    diagnostics diag;
-    diagnostics* user_diag = nullptr;      // the caller's diagnostics&, if any
-    diagnostics* handler_diag = nullptr;   // with_diagnostics' own, if any
-    boost::asio::cancellation_signal cancel;   // the caller's cancellation, forwarded
+    connection_ptr first;       // a connection taken when the call started (thread-safe clients)
+    bool slot_taken = false;    // ... with a send slot of the rate governor
 
-    virtual ~op_state() = default;
     // Where the answer is decoded to, made when the first attempt starts: thousands of calls
     // may wait for a connection, and a result (a host, a page) is large.
     virtual void* result_storage() { return nullptr; }
@@ -71,7 +70,7 @@ struct typed_op : op_state
         return result.get();
     }
 
-    T take() { return result ? std::move(*result) : T{}; }
+    T take(const error_code& ec) { return ec || !result ? T{} : std::move(*result); }
 };
 
 template <>

@@ -1,8 +1,8 @@
 // The connection pool's bookkeeping, without I/O or locking: which connection a caller gets,
 // who waits, who is served when a connection comes back, which idle connections expired.
 // Templated on the connection, the waiter and the clock so that it is unit-tested with fakes.
-#ifndef FINOVY_DETAIL_POOL_STATE_HPP
-#define FINOVY_DETAIL_POOL_STATE_HPP
+#ifndef FINOVY_IMPL_INTERNAL_POOL_STATE_HPP
+#define FINOVY_IMPL_INTERNAL_POOL_STATE_HPP
 
 #include <chrono>
 #include <cstddef>

@@ -1,8 +1,8 @@
 // Parses an HTTP/1.1 answer into storage the connection keeps across requests. Beast's
 // response_parser would build a header map, one allocation per field, for the three things
 // the client reads: the status, Retry-After and the body (keep-alive is the parser's own).
-#ifndef FINOVY_DETAIL_ANSWER_PARSER_HPP
-#define FINOVY_DETAIL_ANSWER_PARSER_HPP
+#ifndef FINOVY_IMPL_INTERNAL_ANSWER_PARSER_HPP
+#define FINOVY_IMPL_INTERNAL_ANSWER_PARSER_HPP
 
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>

@@ -1,7 +1,7 @@
 // Runs n coroutines with at most `budget` in flight, on the calling coroutine's executor, which
 // must be a strand (or single-threaded): the workers share plain counters.
-#ifndef FINOVY_DETAIL_BOUNDED_HPP
-#define FINOVY_DETAIL_BOUNDED_HPP
+#ifndef FINOVY_IMPL_INTERNAL_BOUNDED_HPP
+#define FINOVY_IMPL_INTERNAL_BOUNDED_HPP
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>

@@ -1,9 +1,9 @@
 // What a wait is waiting for, as a small state machine fed with observations: shared by the
 // per-host polling of wait.hpp and the watch hub.
-#ifndef FINOVY_DETAIL_WAIT_GOAL_HPP
-#define FINOVY_DETAIL_WAIT_GOAL_HPP
+#ifndef FINOVY_IMPL_INTERNAL_WAIT_GOAL_HPP
+#define FINOVY_IMPL_INTERNAL_WAIT_GOAL_HPP
 
-#include <finovy/detail/spawn.hpp>
+#include <finovy/impl/internal/operation.hpp>
 #include <finovy/wait.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -74,11 +74,11 @@ inline std::string describe_status(host_status s)
 
 // Polls one host until `goal`; st->value is the last host seen, st->diag says why it failed.
 FINOVY_DECL boost::asio::awaitable<error_code> poll_host(client c, std::string id, wait_goal goal, wait_options o,
-                                                         std::shared_ptr<spawn_state<host>> st);
+                                                         std::shared_ptr<result_state<host>> st);
 
 // Powers on, off or reboots the host, then polls it like poll_host.
 FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::string id, then_wait act, wait_options o,
-                                                             std::shared_ptr<spawn_state<host>> st);
+                                                             std::shared_ptr<result_state<host>> st);
 
 }   // namespace finovy::detail
 

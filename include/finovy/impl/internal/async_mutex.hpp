@@ -1,9 +1,9 @@
 // A FIFO asynchronous mutex usable from any strand: waiting does not block a thread.
 // Serializes the id-resolving creates of one client.
-#ifndef FINOVY_DETAIL_ASYNC_MUTEX_HPP
-#define FINOVY_DETAIL_ASYNC_MUTEX_HPP
+#ifndef FINOVY_IMPL_INTERNAL_ASYNC_MUTEX_HPP
+#define FINOVY_IMPL_INTERNAL_ASYNC_MUTEX_HPP
 
-#include <finovy/detail/connection.hpp>
+#include <finovy/impl/internal/connection.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>

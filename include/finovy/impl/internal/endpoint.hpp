@@ -1,6 +1,6 @@
 // Parsing of the endpoint URL: scheme://host[:port][/base-path].
-#ifndef FINOVY_DETAIL_ENDPOINT_HPP
-#define FINOVY_DETAIL_ENDPOINT_HPP
+#ifndef FINOVY_IMPL_INTERNAL_ENDPOINT_HPP
+#define FINOVY_IMPL_INTERNAL_ENDPOINT_HPP
 
 #include <finovy/error.hpp>
 
@@ -18,6 +18,24 @@ struct endpoint
     std::string base_path;   // "" or "/prefix" (no trailing slash)
     std::string host_header; // host[:port] as sent in Host:
 };
+
+// `url` fit for a message: userinfo (user:password@) replaced by "***@", control characters by '?'.
+inline std::string redacted_url(std::string_view url)
+{
+    std::string out;
+    auto scheme = url.find("://");
+    auto start = scheme == std::string_view::npos ? 0 : scheme + 3;
+    auto end = url.find_first_of("/?#", start);
+    auto at = url.substr(0, end).rfind('@');
+    if (at != std::string_view::npos && at >= start)
+        out = std::string(url.substr(0, start)) + "***" + std::string(url.substr(at));
+    else
+        out = std::string(url);
+    for (auto& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = '?';
+    return out;
+}
 
 // Parses `url`; returns invalid_endpoint or insecure_endpoint on failure.
 inline error_code parse_endpoint(std::string_view url, bool allow_insecure, endpoint& out)

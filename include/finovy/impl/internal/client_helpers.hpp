@@ -1,6 +1,6 @@
 // Small helpers of the client's implementation files.
-#ifndef FINOVY_DETAIL_CLIENT_HELPERS_HPP
-#define FINOVY_DETAIL_CLIENT_HELPERS_HPP
+#ifndef FINOVY_IMPL_INTERNAL_CLIENT_HELPERS_HPP
+#define FINOVY_IMPL_INTERNAL_CLIENT_HELPERS_HPP
 
 #include <finovy/error.hpp>
 

@@ -1,0 +1,59 @@
+// Per-call settings, taken the same way by every operation: the client's async_* functions, the
+// waits, listings, creates and the watch hub.
+//
+//     co_await api.async_get_host(id, finovy::call_options{.deadline = 5s});
+//     finovy::diagnostics d;
+//     auto [ec, h] = co_await api.async_get_host(id, d, asio::as_tuple(asio::use_awaitable));
+//     co_await finovy::async_list_all_hosts(api, {}, finovy::call_context(opts, d));
+#ifndef FINOVY_CALL_CONTEXT_HPP
+#define FINOVY_CALL_CONTEXT_HPP
+
+#include <finovy/diagnostics.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+namespace finovy {
+
+// Overrides of client_options for one call (or for each request of a composed operation).
+struct call_options
+{
+    std::optional<std::chrono::milliseconds> attempt_timeout;
+    std::optional<std::chrono::milliseconds> deadline;
+    std::optional<int> max_attempts;
+    // Whether the request may be sent again after it possibly reached the server. Unset: the
+    // operation decides (reads yes; creates, power changes, deletes no; async_request: GET and HEAD
+    // only, but this API changes things with GETs, so say false for those).
+    std::optional<bool> idempotent;
+    // Wait in the rate governor's background lane (rate_limit.hpp), behind every foreground call:
+    // for polling that can wait. The library's waiters and watch hub poll there.
+    bool background = false;
+    // Echoed in the client's events (client_options::events), to correlate a call with the caller's
+    // own request. Never sent to the server. Copied when the operation starts.
+    std::string_view tag;
+};
+
+// Per-call settings: options overriding the client's, and where to write diagnostics.
+// Converts from either, so that `async_get_host(id, diag)` and
+// `async_get_host(id, call_options{.deadline = 5s})` both work.
+struct call_context
+{
+    call_context() = default;
+    call_context(diagnostics& d) noexcept : diag(&d) {}
+    call_context(const call_options& o) : options(o) {}
+    call_context(const call_options& o, diagnostics& d) : options(o), diag(&d) {}
+
+    call_options options;
+    diagnostics* diag = nullptr;   // must outlive the operation
+};
+
+// Both are trivially destructible on purpose: GCC 12 destroys some temporaries of a co_await
+// expression twice (`co_await api.async_get_host(id, call_options{...})`), which is harmless only
+// for such types.
+static_assert(std::is_trivially_destructible_v<call_options> && std::is_trivially_destructible_v<call_context>);
+
+}   // namespace finovy
+
+#endif

@@ -1,0 +1,125 @@
+// The shared state behind a finovy::client: options, the transport, the connection pool, the
+// token, the rate governor, the retry budget, counters. Calls hold it by shared_ptr, so it
+// outlives the client object while they run.
+#ifndef FINOVY_IMPL_INTERNAL_CLIENT_IMPL_HPP
+#define FINOVY_IMPL_INTERNAL_CLIENT_IMPL_HPP
+
+#include <finovy/client_options.hpp>
+#include <finovy/impl/internal/async_mutex.hpp>
+#include <finovy/impl/internal/connection.hpp>
+#include <finovy/impl/internal/pool_state.hpp>
+#include <finovy/impl/internal/rate_control.hpp>
+#include <finovy/impl/internal/request.hpp>
+#include <finovy/impl/internal/transport.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace finovy::detail {
+
+struct retry_state
+{
+    int attempt = 1;                 // requests tried, throttled ones included
+    int counted = 1;                 // ... of which count against max_attempts
+    int budget_spent = 0;            // retry budget this call spent
+    bool renewed = false;            // a token was renewed for this call already
+    bool free_retry_used = false;    // a hot connection was found dead once already
+};
+
+class client_impl : public std::enable_shared_from_this<client_impl>
+{
+public:
+    // Throws std::invalid_argument for options that cannot work (see client's constructor).
+    client_impl(asio::any_io_executor ex, client_options opts);
+    ~client_impl();
+
+    // Runs one call to completion. A connection and a send slot taken when the call started (see
+    // launch) are in op->first and op->slot_taken: the coroutine then runs on that connection's
+    // executor.
+    static asio::awaitable<error_code> run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op);
+
+    void close();
+    client_stats stats();
+
+    const asio::any_io_executor executor;
+    const client_options opts;
+    transport net;
+    std::atomic<std::uint64_t> calls{0};
+    async_mutex creation_lock;           // id-resolving creates, one round at a time (create.hpp)
+
+    connection_ptr acquire_now();            // null: must wait
+    void give_back(connection_ptr c);        // a connection taken but not used
+    bool token_now(std::string& out);        // false: must fetch or wait
+    bool try_send_slot();                    // false: must wait (send_slot)
+
+    // Tests: make connections' wires with `f` (before any call).
+    void set_wire_factory(wire_factory f, void* context) noexcept { net.set_wire_factory(f, context); }
+
+private:
+    struct next_step
+    {
+        bool done = false;
+        error_code result;
+        bool renew = false;
+        std::chrono::milliseconds wait{0};
+    };
+    next_step after_attempt(op_state& op, attempt_result& r, retry_state& rs, steady_clock::time_point began,
+                            steady_clock::time_point deadline, bool cancelled);
+    asio::awaitable<next_step> try_once(op_state& op, connection_ptr conn, bool on_its_strand, std::string_view token,
+                                        retry_state& rs, steady_clock::time_point deadline);
+    asio::awaitable<bool> sleep_before_retry(std::chrono::milliseconds wait, diagnostics& diag);
+    asio::awaitable<attempt_result> attempt_on_strand(connection& c, const request_spec& spec, std::string_view token,
+                                                      steady_clock::time_point deadline, bool look);
+    asio::awaitable<error_code> acquire(connection_ptr& out, steady_clock::time_point deadline, diagnostics& diag);
+    error_code queue_for_connection(connection_waiter& w, connection_ptr& out);   // out set: no wait
+    error_code finish_waiting(connection_waiter& w, connection_ptr& out, bool cancelled, diagnostics& diag);
+    void release(connection_ptr c, bool reusable);
+    connection_ptr new_connection() { return net.make_connection(executor, opts.thread_safe); }
+
+    // Send slots of the rate governor.
+    asio::awaitable<error_code> send_slot(bool background, steady_clock::time_point deadline, diagnostics& diag);
+    void schedule_dispatch(steady_clock::time_point when);   // with gov_mtx_ held
+    void dispatch_slots();
+    void note_answer(steady_clock::time_point sent, bool throttled, std::chrono::milliseconds retry_after);
+
+    asio::awaitable<error_code> token_for(std::string& out, steady_clock::time_point deadline, diagnostics& diag);
+    void start_token_fetch();
+    void finish_token_fetch(error_code ec, const std::string& token, std::chrono::milliseconds life,
+                            steady_clock::time_point started, const diagnostics& diag);
+    void invalidate_token(const std::string& used);
+
+    std::mutex mtx_;                     // guards the pool and the token
+    pool_state<connection, connection_waiter> pool_;
+    bool closed_ = false;
+    std::uint64_t releases_ = 0;
+    // token
+    std::string token_;
+    steady_clock::time_point token_refresh_at_{}, token_expires_{};
+    bool token_fetching_ = false;
+    std::list<token_waiter*> token_waiters_;
+
+    // The rate governor and the retry budget (rate_limit.hpp).
+    std::mutex gov_mtx_;                 // guards what follows
+    rate_control<> rate_;
+    std::atomic<bool> rate_limited_{false};   // rate_.limited(), readable without the lock
+    retry_budget budget_;
+    std::list<slot_waiter*> foreground_, background_;
+    asio::strand<asio::any_io_executor> gov_strand_;
+    asio::steady_timer dispatch_timer_;  // on gov_strand_
+    bool dispatch_scheduled_ = false;
+    steady_clock::time_point dispatch_at_{};
+
+    std::atomic<std::uint64_t> attempts_{0}, retries_{0}, fetches_{0};
+};
+
+}   // namespace finovy::detail
+
+#endif

@@ -1,0 +1,221 @@
+// The rate governor's arithmetic (rate_limit.hpp), without I/O, locking or waiting: when the next
+// request may go, and how the rate follows the server's answers. Templated on the clock so that it
+// is unit-tested with a mock one.
+#ifndef FINOVY_IMPL_INTERNAL_RATE_CONTROL_HPP
+#define FINOVY_IMPL_INTERNAL_RATE_CONTROL_HPP
+
+#include <finovy/rate_limit.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+
+namespace finovy::detail {
+
+template <class Clock = std::chrono::steady_clock>
+class rate_control
+{
+public:
+    using time_point = typename Clock::time_point;
+    using duration = typename Clock::duration;
+
+    static constexpr double beta = 0.7;
+    static constexpr double scale = 0.4;           // C
+    static constexpr double min_rate = 0.5;
+    static constexpr double burst_seconds = 0.1;   // the bucket's size, in seconds of the rate
+
+    explicit rate_control(const rate_limit_options& o) : adaptive_(o.adaptive), ceiling_(o.max_requests_per_second)
+    {
+        if (ceiling_ > 0)
+            set_rate(ceiling_, time_point{});
+    }
+
+    // True when sends go through the bucket (a ceiling, or a throttled answer seen).
+    bool limited() const noexcept { return limited_; }
+    // The rate in force, requests per second; 0: unlimited.
+    double rate() const noexcept { return limited_ ? rate_ : 0.0; }
+
+    // Takes a send slot if one is free at `now`. Otherwise false, and `when` is the earliest time
+    // one may be (tokens refill continuously).
+    bool try_take(time_point now, time_point& when)
+    {
+        if (!limited_)
+            return true;
+        if (now < hold_until_)
+        {
+            when = hold_until_;
+            return false;
+        }
+        refill(now);
+        if (tokens_ >= 1.0)
+        {
+            tokens_ -= 1.0;
+            return true;
+        }
+        last_refused_ = now;
+        auto wait = std::chrono::duration<double>((1.0 - tokens_) / rate_);
+        when = now + std::chrono::duration_cast<duration>(wait) + duration(1);
+        return false;
+    }
+
+    // An answer arrived (any complete answer: success, API error or throttle), for a request sent
+    // at `sent`. `retry_after`: the server's Retry-After, zero if none.
+    void on_answer(time_point sent, time_point now, bool throttled, duration retry_after = duration::zero())
+    {
+        count_answer(now, throttled);
+        if (retry_after > duration::zero() && now + retry_after > hold_until_)
+            hold_until_ = now + retry_after;
+        if (!adaptive_)
+            return;
+        if (throttled)
+        {
+            if (limited_ && decreased_ && sent < last_decrease_)
+                return;   // sent before we slowed down: nothing new
+            // Before any limit, the rate in use is what the server let through in the last second.
+            double in_use = limited_ ? rate_ : std::max(min_rate, static_cast<double>(accepted_last_second(now)));
+            // W_max is the rate at the start of an episode of pushback; later throttles of the same
+            // episode (no success in between) lower the rate further, not the maximum to return to.
+            if (!decreased_ || accepted_since_decrease_)
+                w_max_ = in_use;
+            last_decrease_ = now;
+            decreased_ = true;
+            accepted_since_decrease_ = false;
+            set_rate(in_use * beta, now);
+            return;
+        }
+        if (!decreased_)
+            return;   // unthrottled so far (perhaps a fixed ceiling): nothing to learn
+        if (sent >= last_decrease_)
+            accepted_since_decrease_ = true;   // (an answer to a request sent before is old news)
+        double t = std::chrono::duration<double>(now - last_decrease_).count();
+        double k = std::cbrt(w_max_ * (1.0 - beta) / scale);
+        double cubic = scale * std::pow(t - k, 3.0) + w_max_;
+        // A client that does not use its rate does not earn more: unless calls were kept waiting
+        // in the last second, the rate stays within twice what it actually sent.
+        if (now - last_refused_ > std::chrono::seconds(1))
+            cubic = std::min(cubic, std::max(2.0 * static_cast<double>(answers_last_second(now)), min_rate));
+        set_rate(cubic, now);
+    }
+
+    std::uint64_t throttled() const noexcept { return throttled_; }
+
+private:
+    void refill(time_point now)
+    {
+        if (now > refilled_)
+        {
+            tokens_ = std::min(capacity_, tokens_ + std::chrono::duration<double>(now - refilled_).count() * rate_);
+            refilled_ = now;
+        }
+    }
+
+    void set_rate(double r, time_point now)
+    {
+        if (limited_)
+            refill(now);
+        r = std::max(r, min_rate);
+        if (ceiling_ > 0)
+            r = std::min(r, ceiling_);
+        if (!limited_)
+        {
+            tokens_ = 0;   // what was sent already used the server's allowance
+            refilled_ = now;
+        }
+        limited_ = true;
+        rate_ = r;
+        capacity_ = std::max(1.0, r * burst_seconds);
+        tokens_ = std::min(tokens_, capacity_);
+    }
+
+    // Answers counted in ten buckets of 100 ms: the last second, cheaply.
+    struct slot
+    {
+        std::int64_t tick = -1;
+        std::uint32_t accepted = 0, all = 0;
+    };
+    static std::int64_t tick_of(time_point t)
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() / 100;
+    }
+    void count_answer(time_point now, bool throttled)
+    {
+        auto tick = tick_of(now);
+        auto& s = window_[static_cast<std::size_t>(tick % 10)];
+        if (s.tick != tick)
+            s = slot{tick, 0, 0};
+        ++s.all;
+        if (throttled)
+            ++throttled_;
+        else
+            ++s.accepted;
+    }
+    std::uint32_t accepted_last_second(time_point now) const
+    {
+        std::uint32_t n = 0;
+        for (const auto& s : window_)
+            if (s.tick > tick_of(now) - 10)
+                n += s.accepted;
+        return n;
+    }
+    std::uint32_t answers_last_second(time_point now) const
+    {
+        std::uint32_t n = 0;
+        for (const auto& s : window_)
+            if (s.tick > tick_of(now) - 10)
+                n += s.all;
+        return n;
+    }
+
+    bool adaptive_;
+    double ceiling_;
+    bool limited_ = false;
+    double rate_ = 0, capacity_ = 1, tokens_ = 0;
+    time_point refilled_{}, hold_until_{};
+    bool decreased_ = false;
+    bool accepted_since_decrease_ = false;
+    double w_max_ = 0;
+    time_point last_refused_{};
+    time_point last_decrease_{};
+    std::array<slot, 10> window_{};
+    std::uint64_t throttled_ = 0;
+};
+
+// The retry budget (rate_limit.hpp): AWS's retry quota.
+class retry_budget
+{
+public:
+    explicit retry_budget(const retry_budget_options& o) : o_(o), tokens_(o.capacity) {}
+
+    // Pays for a retry; false when the budget cannot.
+    bool try_spend(bool after_timeout) noexcept
+    {
+        if (!o_.enabled)
+            return true;
+        int cost = after_timeout ? o_.timeout_cost : o_.retry_cost;
+        if (tokens_ < cost)
+        {
+            ++denied_;
+            return false;
+        }
+        tokens_ -= cost;
+        return true;
+    }
+
+    // A call succeeded; `spent`: what its retries cost.
+    void on_success(int spent) noexcept { tokens_ = std::min(o_.capacity, tokens_ + (spent > 0 ? spent : 1)); }
+
+    int cost(bool after_timeout) const noexcept { return after_timeout ? o_.timeout_cost : o_.retry_cost; }
+    int tokens() const noexcept { return tokens_; }
+    std::uint64_t denied() const noexcept { return denied_; }
+
+private:
+    retry_budget_options o_;
+    int tokens_;
+    std::uint64_t denied_ = 0;
+};
+
+}   // namespace finovy::detail
+
+#endif

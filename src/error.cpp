@@ -1,3 +1,0 @@
-// Separate compilation: error categories and diagnostics.
-#include <finovy/impl/diagnostics.ipp>
-#include <finovy/impl/error.ipp>

@@ -1,0 +1,308 @@
+// The rate governor's arithmetic and the retry budget, driven by a mock clock; and the proxy
+// helpers. Includes simulations of clients against a server that admits a fixed number of
+// requests in any one-second window (the issue's model of the API), deterministic.
+#include <finovy/impl/internal/endpoint.hpp>
+#include <finovy/impl/internal/proxy.hpp>
+#include <finovy/impl/internal/rate_control.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <deque>
+#include <queue>
+#include <vector>
+
+using namespace finovy;
+using namespace finovy::detail;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct mock_clock
+{
+    using duration = std::chrono::microseconds;
+    using rep = duration::rep;
+    using period = duration::period;
+    using time_point = std::chrono::time_point<mock_clock>;
+    static constexpr bool is_steady = true;
+    static inline time_point current{std::chrono::hours(1)};
+    static time_point now() { return current; }
+};
+
+using control = rate_control<mock_clock>;
+using tp = mock_clock::time_point;
+
+tp at(double seconds)
+{
+    return tp{std::chrono::hours(1)} + std::chrono::duration_cast<mock_clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+}   // namespace
+
+BOOST_AUTO_TEST_SUITE(rate_governor)
+
+BOOST_AUTO_TEST_CASE(unlimited_until_the_server_pushes_back)
+{
+    control c(rate_limit_options{});
+    tp when;
+    for (int i = 0; i < 1000; ++i)
+    {
+        BOOST_TEST(c.try_take(at(0), when));
+        c.on_answer(at(0), at(0.001), false);
+    }
+    BOOST_TEST(!c.limited());
+    BOOST_TEST(c.rate() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(the_first_throttle_sets_the_rate_from_what_the_server_let_through)
+{
+    control c(rate_limit_options{});
+    for (int i = 0; i < 100; ++i)
+        c.on_answer(at(0.0), at(0.01), false);   // 100 let through in the last second
+    c.on_answer(at(0.0), at(0.02), true);
+    BOOST_TEST(c.limited());
+    BOOST_TEST(c.rate() == 70.0, boost::test_tools::tolerance(1e-9));
+    tp when;
+    BOOST_TEST(!c.try_take(at(0.02), when));   // what was sent already used the allowance
+    BOOST_TEST((when > at(0.02) && when <= at(0.02 + 1.0 / 70 + 1e-5)));
+    BOOST_TEST(c.try_take(when, when));
+    // Throttled answers to requests sent before the decrease say nothing new.
+    for (int i = 0; i < 15; ++i)
+        c.on_answer(at(0.001), at(0.03), true);
+    BOOST_TEST(c.rate() == 70.0, boost::test_tools::tolerance(1e-9));
+    // One sent after it does.
+    c.on_answer(at(0.05), at(0.06), true);
+    BOOST_TEST(c.rate() == 49.0, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(c.throttled() == 17u);
+}
+
+BOOST_AUTO_TEST_CASE(the_rate_grows_back_along_the_cubic)
+{
+    control c(rate_limit_options{});
+    for (int i = 0; i < 100; ++i)
+        c.on_answer(at(0), at(0.01), false);
+    c.on_answer(at(0), at(0.01), true);   // W_max 100, rate 70, K = cbrt(100 * 0.3 / 0.4) = 4.217 s
+    double previous = c.rate();
+    double k = std::cbrt(100 * 0.3 / 0.4);
+    // Successes at 100/s (so that the 2x-measured cap does not bind).
+    for (int step = 1; step <= 700; ++step)
+    {
+        double t = 0.01 + step * 0.01;
+        c.on_answer(at(t - 0.001), at(t), false);
+        BOOST_TEST(c.rate() >= previous - 1e-9);   // never down without a throttle
+        previous = c.rate();
+        if (std::abs(t - 0.01 - k) < 0.005)
+            BOOST_TEST(c.rate() == 100.0, boost::test_tools::tolerance(0.01));
+    }
+    BOOST_TEST(c.rate() > 100.0);   // past K it probes above the old maximum
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_holds_every_send)
+{
+    control c(rate_limit_options{});
+    c.on_answer(at(0), at(0.1), true, std::chrono::seconds(2));
+    tp when;
+    BOOST_TEST(!c.try_take(at(1.0), when));
+    BOOST_TEST((when == at(2.1)));
+    BOOST_TEST(c.try_take(at(2.2), when));
+}
+
+BOOST_AUTO_TEST_CASE(a_fixed_ceiling_applies_from_the_start)
+{
+    rate_limit_options o;
+    o.max_requests_per_second = 20;
+    control c(o);
+    BOOST_TEST(c.limited());
+    BOOST_TEST(c.rate() == 20.0);
+    int sent = 0;
+    tp when;
+    for (double t = 0; t < 10.0; t += 0.001)
+        if (c.try_take(at(t), when))
+        {
+            ++sent;
+            c.on_answer(at(t), at(t + 0.001), false);
+        }
+    BOOST_TEST(sent >= 195);
+    BOOST_TEST(sent <= 202);   // 20/s for 10 s, and the small bucket
+    BOOST_TEST(c.rate() <= 20.0);
+    o.adaptive = false;
+    control fixed(o);
+    fixed.on_answer(at(0), at(0.1), true);
+    BOOST_TEST(fixed.rate() == 20.0);   // not adaptive: throttles change nothing
+}
+
+namespace {
+
+// Clients against a server admitting `limit` requests in any one-second window, each client
+// sending whenever its governor allows, at most 16 requests in flight, answers after 1 ms.
+struct simulation
+{
+    struct client_state
+    {
+        control ctl{rate_limit_options{}};
+        int in_flight = 0;
+        std::uint64_t admitted = 0, throttled = 0, admitted_late = 0, sent = 0;
+    };
+    struct answer
+    {
+        tp arrives, sent;
+        std::size_t client;
+        bool throttled;
+        bool operator>(const answer& o) const { return arrives > o.arrives; }
+    };
+
+    simulation(std::size_t clients, int limit) : limit(limit), clients(clients) {}
+
+    void run(double seconds, double count_from)
+    {
+        std::priority_queue<answer, std::vector<answer>, std::greater<>> answers;
+        std::deque<tp> window;
+        const auto step = std::chrono::microseconds(250);
+        for (tp now = at(0); now < at(seconds); now += step)
+        {
+            while (!answers.empty() && answers.top().arrives <= now)
+            {
+                auto a = answers.top();
+                answers.pop();
+                auto& c = clients[a.client];
+                --c.in_flight;
+                c.ctl.on_answer(a.sent, a.arrives, a.throttled);
+            }
+            for (std::size_t k = 0; k < clients.size(); ++k)
+            {
+                auto& c = clients[k];
+                tp when;
+                while (c.in_flight < 16 && c.ctl.try_take(now, when))
+                {
+                    while (!window.empty() && window.front() <= now - std::chrono::seconds(1))
+                        window.pop_front();
+                    bool ok = static_cast<int>(window.size()) < limit;
+                    if (ok)
+                        window.push_back(now);
+                    ++c.sent;
+                    (ok ? c.admitted : c.throttled)++;
+                    if (ok && now >= at(count_from))
+                        ++c.admitted_late;
+                    ++c.in_flight;
+                    answers.push({now + std::chrono::milliseconds(1), now, k, !ok});
+                }
+            }
+        }
+    }
+
+    int limit;
+    std::vector<client_state> clients;
+};
+
+}   // namespace
+
+BOOST_AUTO_TEST_CASE(one_client_learns_the_limit_with_few_throttled_answers)
+{
+    simulation sim(1, 100);
+    sim.run(12, 2);
+    auto& c = sim.clients[0];
+    double throttled_share = static_cast<double>(c.throttled) / static_cast<double>(c.sent);
+    BOOST_TEST_MESSAGE("one client: sent " << c.sent << ", throttled " << c.throttled << ", admitted in the last 10 s "
+                                           << c.admitted_late);
+    BOOST_TEST(throttled_share <= 0.10);
+    BOOST_TEST(c.admitted_late >= 850u);   // at least 85 % of the limit, once learnt
+}
+
+BOOST_AUTO_TEST_CASE(four_clients_sharing_a_limit_converge_to_fair_shares)
+{
+    simulation sim(4, 100);
+    sim.run(60, 20);
+    std::uint64_t all = 0, sent = 0, throttled = 0;
+    for (auto& c : sim.clients)
+    {
+        all += c.admitted_late;
+        sent += c.sent;
+        throttled += c.throttled;
+    }
+    for (auto& c : sim.clients)
+    {
+        double share = static_cast<double>(c.admitted_late) / static_cast<double>(all);
+        BOOST_TEST_MESSAGE("share " << share << ", sent " << c.sent << ", throttled " << c.throttled);
+        BOOST_TEST(share >= 0.15);
+        BOOST_TEST(share <= 0.35);
+    }
+    BOOST_TEST(static_cast<double>(throttled) / static_cast<double>(sent) <= 0.15);
+    BOOST_TEST(all >= 3200u);   // 40 s at 100/s: at least 80 % used
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(retry_budgets)
+
+BOOST_AUTO_TEST_CASE(spent_by_retries_refilled_by_successes)
+{
+    retry_budget b(retry_budget_options{});
+    int retries = 0;
+    while (b.try_spend(false))
+        ++retries;
+    BOOST_TEST(retries == 100);   // 500 tokens, 5 a retry
+    BOOST_TEST(b.denied() == 1u);
+    BOOST_TEST(!b.try_spend(true));
+    for (int i = 0; i < 10; ++i)
+        b.on_success(0);   // 1 each
+    BOOST_TEST(b.tokens() == 10);
+    BOOST_TEST(b.try_spend(true));   // a timeout costs 10
+    BOOST_TEST(b.tokens() == 0);
+    b.on_success(10);   // a call that needed retries gives back what they cost
+    BOOST_TEST(b.tokens() == 10);
+    retry_budget_options off;
+    off.enabled = false;
+    retry_budget unlimited(off);
+    for (int i = 0; i < 1000; ++i)
+        BOOST_TEST_REQUIRE(unlimited.try_spend(true));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(proxies)
+
+BOOST_AUTO_TEST_CASE(proxy_urls)
+{
+    proxy_url p;
+    BOOST_TEST(!parse_proxy_url("http://proxy.corp:3128", p));
+    BOOST_TEST(p.host == "proxy.corp");
+    BOOST_TEST(p.port == "3128");
+    BOOST_TEST(!p.has_credentials);
+    BOOST_TEST(!parse_proxy_url("http://al%40ice:s3cr%3At@10.0.0.1:8080/", p));
+    BOOST_TEST(p.user == "al@ice");
+    BOOST_TEST(p.password == "s3cr:t");
+    BOOST_TEST(p.host == "10.0.0.1");
+    BOOST_TEST(!parse_proxy_url("proxy.corp", p));
+    BOOST_TEST(p.port == "1080");
+    BOOST_TEST(!parse_proxy_url("http://[::1]:3128", p));
+    BOOST_TEST(p.host == "::1");
+    for (auto bad : {"https://proxy:443", "socks5://proxy:1080", "http://:3128", "http://proxy:0", "http://proxy:x",
+                     "http://proxy/path"})
+        BOOST_TEST(parse_proxy_url(bad, p), bad);
+    BOOST_TEST(base64("Aladdin:open sesame") == "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    BOOST_TEST(base64("a") == "YQ==");
+    BOOST_TEST(base64("ab") == "YWI=");
+}
+
+BOOST_AUTO_TEST_CASE(no_proxy_lists)
+{
+    BOOST_TEST(bypasses_proxy("api.example.com", "*"));
+    BOOST_TEST(bypasses_proxy("api.example.com", "localhost, example.com"));
+    BOOST_TEST(bypasses_proxy("api.example.com", ".example.com"));
+    BOOST_TEST(bypasses_proxy("EXAMPLE.com", "example.COM"));
+    BOOST_TEST(!bypasses_proxy("api.example.com", "ample.com"));
+    BOOST_TEST(!bypasses_proxy("example.com.evil", "example.com"));
+    BOOST_TEST(bypasses_proxy("127.0.0.1", "localhost,127.0.0.1"));
+    BOOST_TEST(!bypasses_proxy("127.0.0.10", "127.0.0.1"));
+    BOOST_TEST(bypasses_proxy("::1", "[::1]"));
+    BOOST_TEST(!bypasses_proxy("client.xuandashi.com", ""));
+}
+
+BOOST_AUTO_TEST_CASE(urls_in_messages_carry_no_credentials)
+{
+    BOOST_TEST(redacted_url("https://user:SECRET@host:8443/x") == "https://***@host:8443/x");
+    BOOST_TEST(redacted_url("http://u:p@proxy:3128") == "http://***@proxy:3128");
+    BOOST_TEST(redacted_url("https://host/a@b") == "https://host/a@b");
+    BOOST_TEST(redacted_url("https://host\r\nX: y") == "https://host??X: y");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
