@@ -2,15 +2,17 @@
 #ifndef FINOVY_HPP
 #define FINOVY_HPP
 
+#include <finovy/call_context.hpp>
 #include <finovy/client.hpp>
 #include <finovy/client_options.hpp>
+#include <finovy/create.hpp>
 #include <finovy/decode.hpp>
 #include <finovy/diagnostics.hpp>
 #include <finovy/enums.hpp>
 #include <finovy/error.hpp>
 #include <finovy/listing.hpp>
 #include <finovy/models.hpp>
-#include <finovy/resolve.hpp>
+#include <finovy/rate_limit.hpp>
 #include <finovy/secret.hpp>
 #include <finovy/wait.hpp>
 #include <finovy/watch_hub.hpp>

@@ -197,7 +197,7 @@ asio::awaitable<outcome> hosts_list(finovy::client& c, const globals& g, const i
     json::array arr;
     if (inv.vm.count("all"))
     {
-        auto [ec, all] = co_await finovy::async_list_all_hosts(c, {.concurrency = 4, .diag = &d}, tok);
+        auto [ec, all] = co_await finovy::async_list_all_hosts(c, {.concurrency = 4}, call(g, d), tok);
         if (ec)
             co_return failed(g, ec, d);
         for (const auto& h : all)
@@ -300,10 +300,9 @@ asio::awaitable<outcome> hosts_create(finovy::client& c, const globals& g, const
     if (inv.vm.count("wait"))
     {
         auto w = waiting_options(g, inv);
-        w.diag = &d;
         progress prog({id}, !g.json || isatty(2));
         w.on_observe = [&](const finovy::host& seen) { prog.update(id, status_text(seen)); };
-        auto [ec, ready] = co_await finovy::async_wait_for_status(c, id, finovy::host_status::off, w, tok);
+        auto [ec, ready] = co_await finovy::async_wait_for_status(c, id, finovy::host_status::off, w, call(g, d), tok);
         prog.finish(id, ec ? ec.message() : status_text(ready));
         if (ec)
             co_return failed(g, ec, d, true);
@@ -341,15 +340,14 @@ asio::awaitable<outcome> hosts_power(finovy::client& c, const globals& g, const 
             co_return;
         }
         auto w = waiting_options(g, inv);
-        w.diag = &r.diag;
         w.on_observe = [&](const finovy::host& seen) { prog.update(r.id, status_text(seen)); };
         std::tuple<error_code, finovy::host> res;
         if (sub == "start")
-            res = co_await hub.async_power_on_and_wait(r.id, w, tok);
+            res = co_await hub.async_power_on_and_wait(r.id, w, call(g, r.diag), tok);
         else if (sub == "stop")
-            res = co_await hub.async_power_off_and_wait(r.id, w, tok);
+            res = co_await hub.async_power_off_and_wait(r.id, w, call(g, r.diag), tok);
         else
-            res = co_await hub.async_reboot_and_wait(r.id, w, tok);
+            res = co_await hub.async_reboot_and_wait(r.id, w, call(g, r.diag), tok);
         r.ec = std::get<0>(res);
         if (!r.ec)
         {
@@ -372,9 +370,8 @@ asio::awaitable<outcome> hosts_wait(finovy::client& c, const globals& g, const i
     auto results = co_await for_ids(inv.ids, [&](per_id& r) -> asio::awaitable<void> {
         auto w = waiting_options(g, inv);
         w.first_delay = std::chrono::milliseconds(0);
-        w.diag = &r.diag;
         w.on_observe = [&](const finovy::host& seen) { prog.update(r.id, status_text(seen)); };
-        auto [ec, h] = co_await hub.async_wait_for_status(r.id, target, w, tok);
+        auto [ec, h] = co_await hub.async_wait_for_status(r.id, target, w, call(g, r.diag), tok);
         r.ec = ec;
         if (!ec)
         {
@@ -451,7 +448,7 @@ asio::awaitable<outcome> disks(finovy::client& c, const globals& g, const invoca
             if (!filter.area)
                 throw usage_error("--area must be south_china, west_china or international (or 0, 1, 2)");
         }
-        auto [ec, all] = co_await finovy::async_list_all_disks(c, filter, {.concurrency = 4, .diag = &d}, tok);
+        auto [ec, all] = co_await finovy::async_list_all_disks(c, filter, {.concurrency = 4}, call(g, d), tok);
         if (ec)
             co_return failed(g, ec, d);
         json::array arr;

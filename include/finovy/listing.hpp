@@ -2,11 +2,20 @@
 // then the other pages concurrently, at most list_options::concurrency at a time. Entries are
 // de-duplicated by id: hosts created or deleted during the listing can shift the pages, so a
 // listing is a snapshot only when nothing changes meanwhile. For huge accounts, host_pager walks
-// the pages one at a time instead. Handler: void(error_code, std::vector<host>) (or disk).
+// the pages one at a time instead.
+//
+// Handler: void(error_code, std::vector<host>) (or disk): every entry, or the first page's error.
+// Executor: the handler's associated executor, or else the client's.
+// Per-operation cancellation: terminal and partial; pages in flight are cancelled and the
+// listing completes with asio::error::operation_aborted once they have stopped.
+// Per-call settings (call_context): its call_options apply to each page request; its
+// diagnostics are filled on failure.
+// Thread safety: may be called from any thread; the client must outlive the listing.
 #ifndef FINOVY_LISTING_HPP
 #define FINOVY_LISTING_HPP
 
 #include <finovy/client.hpp>
+#include <finovy/detail/composed.hpp>
 
 #include <boost/asio/associator.hpp>
 
@@ -18,7 +27,6 @@ namespace finovy {
 struct list_options
 {
     std::size_t concurrency = 4;   // pages in flight at once
-    diagnostics* diag = nullptr;   // filled on failure; must outlive the operation
 };
 
 class host_pager;
@@ -26,41 +34,35 @@ class host_pager;
 namespace detail {
 template <class Handler>
 struct pager_handler;
-FINOVY_DECL void start_list_all_hosts(impl_ptr, list_options, diagnostics*, handler_for<std::vector<host>>);
-FINOVY_DECL void start_list_all_disks(impl_ptr, disk_list_request, list_options, diagnostics*,
+FINOVY_DECL void start_list_all_hosts(impl_ptr, list_options, call_context, diagnostics*, handler_for<std::vector<host>>);
+FINOVY_DECL void start_list_all_disks(impl_ptr, disk_list_request, list_options, call_context, diagnostics*,
                                       handler_for<std::vector<disk>>);
-
-template <class T, class Start>
-struct list_initiation
-{
-    Start start;
-    template <class Handler, class... A>
-    void operator()(Handler&& h, A&&... args)
-    {
-        diagnostics* own = handler_diagnostics(h);
-        start(std::forward<A>(args)..., own, handler_for<T>(std::forward<Handler>(h)));
-    }
-};
 }   // namespace detail
 
 template <FINOVY_TOKEN_FOR(std::vector<host>) CompletionToken = default_token>
+auto async_list_all_hosts(client& c, list_options opts, call_context ctx, CompletionToken&& token = {})
+{
+    return detail::initiate_composed<std::vector<host>>(c, &detail::start_list_all_hosts, token, opts, ctx);
+}
+template <FINOVY_TOKEN_FOR(std::vector<host>) CompletionToken = default_token>
 auto async_list_all_hosts(client& c, list_options opts = {}, CompletionToken&& token = {})
 {
-    using start_t = decltype(&detail::start_list_all_hosts);
-    return boost::asio::async_initiate<CompletionToken, void(error_code, std::vector<host>)>(
-        detail::list_initiation<std::vector<host>, start_t>{&detail::start_list_all_hosts}, token,
-        detail::client_access::impl(c), opts);
+    return async_list_all_hosts(c, opts, call_context{}, std::forward<CompletionToken>(token));
 }
 
 // Every disk matching `filter` (its page and page_size are ignored: pages of 100 are used).
 template <FINOVY_TOKEN_FOR(std::vector<disk>) CompletionToken = default_token>
+auto async_list_all_disks(client& c, disk_list_request filter, list_options opts, call_context ctx,
+                          CompletionToken&& token = {})
+{
+    return detail::initiate_composed<std::vector<disk>>(c, &detail::start_list_all_disks, token, std::move(filter),
+                                                        opts, ctx);
+}
+template <FINOVY_TOKEN_FOR(std::vector<disk>) CompletionToken = default_token>
 auto async_list_all_disks(client& c, disk_list_request filter = {}, list_options opts = {},
                           CompletionToken&& token = {})
 {
-    using start_t = decltype(&detail::start_list_all_disks);
-    return boost::asio::async_initiate<CompletionToken, void(error_code, std::vector<disk>)>(
-        detail::list_initiation<std::vector<disk>, start_t>{&detail::start_list_all_disks}, token,
-        detail::client_access::impl(c), std::move(filter), opts);
+    return async_list_all_disks(c, std::move(filter), opts, call_context{}, std::forward<CompletionToken>(token));
 }
 
 // Walks the account's hosts a page at a time:
@@ -77,8 +79,14 @@ public:
     int next_page() const noexcept { return next_; }
 
     // The next page; done() becomes true with the last one. Handler: void(error_code, host_page).
+    // Per-call settings and cancellation as client::async_list_hosts.
     template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
-    auto async_next(CompletionToken&& token = {});
+    auto async_next(call_context ctx, CompletionToken&& token = {});
+    template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
+    auto async_next(CompletionToken&& token = {})
+    {
+        return async_next(call_context{}, std::forward<CompletionToken>(token));
+    }
 
 private:
     template <class Handler>
@@ -115,12 +123,14 @@ struct pager_handler
 }   // namespace detail
 
 template <FINOVY_TOKEN_FOR(host_page) CompletionToken>
-auto host_pager::async_next(CompletionToken&& token)
+auto host_pager::async_next(call_context ctx, CompletionToken&& token)
 {
     return boost::asio::async_initiate<CompletionToken, void(error_code, host_page)>(
-        [this](auto handler) {
-            diagnostics* own = detail::handler_diagnostics(handler);
-            client_->async_list_hosts(next_, size_, own ? call_context(*own) : call_context{},
+        [this, ctx](auto handler) mutable {
+            // with_diagnostics' own diagnostics, or the caller's
+            if (diagnostics* own = detail::handler_diagnostics(handler); own && !ctx.diag)
+                ctx.diag = own;
+            client_->async_list_hosts(next_, size_, ctx,
                                       detail::pager_handler<decltype(handler)>{this, std::move(handler)});
         },
         token);

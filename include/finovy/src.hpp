@@ -19,8 +19,8 @@
 
 #if !defined(FINOVY_SRC_PART) || FINOVY_SRC_PART == 2
 // Composed operations: waits, the watch hub, whole listings, creates.
+#include <finovy/impl/create.ipp>
 #include <finovy/impl/listing.ipp>
-#include <finovy/impl/resolve.ipp>
 #include <finovy/impl/wait.ipp>
 #include <finovy/impl/watch_hub.ipp>
 #endif

@@ -7,10 +7,22 @@
 // waits there are; each wait completes as soon as a page or read shows its target. Watched hosts a
 // scan missed (deleted, or moved between pages by concurrent changes) are read individually.
 //
+// A round reads only what it needs: it remembers where each watched host was in the listing and,
+// when that is cheaper, fetches only the pages that hold the hosts still waited for (newest
+// hosts come first, so a fleet just created sits on the first pages).
+//
+// The hub's requests go in the rate governor's background lane (rate_limit.hpp): under
+// throttling, foreground calls (creates, power changes) go first and a round stretches instead
+// of failing; each wait's own timeout still applies.
+//
 // Waits have the semantics, handler and errors of wait.hpp, except that the hub's interval
 // replaces wait_options::interval, backoff and jitter (first_delay, timeout, fail_on,
-// max_consecutive_errors and diag apply per wait). Cancelling one wait affects no other.
-//
+// max_consecutive_errors and on_observe apply per wait). A wait's call_context applies to its
+// power change and receives its diagnostics. Cancelling one wait affects no other. An exception
+// thrown by on_observe ends that wait only (bad_response); should the hub's polling itself fail
+// (out of memory), every wait in progress completes with that error and the next wait starts
+// the polling again.
+// Executor: the handler's associated executor, or else the client's.
 // Threads: async_* and stats() may be called from any thread; the hub's state lives on a strand
 // of its own. The client must outlive the hub's waits. Destroying the hub completes its pending
 // waits with operation_aborted.
@@ -18,6 +30,7 @@
 #define FINOVY_WATCH_HUB_HPP
 
 #include <finovy/client.hpp>
+#include <finovy/detail/composed.hpp>
 #include <finovy/wait.hpp>
 
 #include <chrono>
@@ -35,6 +48,7 @@ struct hub_options
 struct hub_stats
 {
     std::uint64_t rounds = 0;
+    std::uint64_t targeted_rounds = 0; // rounds that fetched only the pages holding waited-for hosts
     std::uint64_t page_requests = 0;   // mypage calls
     std::uint64_t host_requests = 0;   // one/{id} calls
     std::uint64_t completed = 0;       // waits ended (any outcome)
@@ -44,7 +58,7 @@ struct hub_stats
 namespace detail {
 class hub_impl;
 FINOVY_DECL void start_hub_wait(std::shared_ptr<hub_impl>, std::string host_id, host_status target, then_wait act,
-                                wait_options, diagnostics*, handler_for<host>);
+                                wait_options, call_context, diagnostics*, handler_for<host>);
 }   // namespace detail
 
 class watch_hub
@@ -59,42 +73,68 @@ public:
 
     // Waits until host `host_id` is at `target`. Handler: void(error_code, host).
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+    auto async_wait_for_status(std::string_view host_id, host_status target, wait_options opts, call_context ctx,
+                               CompletionToken&& token = {})
+    {
+        return initiate(std::string(host_id), target, detail::then_wait::nothing, std::move(opts), ctx,
+                        std::forward<CompletionToken>(token));
+    }
+    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_wait_for_status(std::string_view host_id, host_status target, wait_options opts = {},
                                CompletionToken&& token = {})
     {
-        return initiate(std::string(host_id), target, detail::then_wait::nothing, std::move(opts),
-                        std::forward<CompletionToken>(token));
+        return async_wait_for_status(host_id, target, std::move(opts), call_context{},
+                                     std::forward<CompletionToken>(token));
     }
 
     // Power on, then wait for 2; power off, then wait for 0; reboot, then wait until it runs
     // again (see async_reboot_and_wait in wait.hpp). Handler: void(error_code, host).
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+    auto async_power_on_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
+                                 CompletionToken&& token = {})
+    {
+        return initiate(std::string(host_id), host_status::running, detail::then_wait::power_on, std::move(opts), ctx,
+                        std::forward<CompletionToken>(token));
+    }
+    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_power_on_and_wait(std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
     {
-        return initiate(std::string(host_id), host_status::running, detail::then_wait::power_on, std::move(opts),
+        return async_power_on_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
+    }
+    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+    auto async_power_off_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
+                                  CompletionToken&& token = {})
+    {
+        return initiate(std::string(host_id), host_status::off, detail::then_wait::power_off, std::move(opts), ctx,
                         std::forward<CompletionToken>(token));
     }
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_power_off_and_wait(std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
     {
-        return initiate(std::string(host_id), host_status::off, detail::then_wait::power_off, std::move(opts),
+        return async_power_off_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
+    }
+    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+    auto async_reboot_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
+                               CompletionToken&& token = {})
+    {
+        return initiate(std::string(host_id), host_status::running, detail::then_wait::reboot, std::move(opts), ctx,
                         std::forward<CompletionToken>(token));
     }
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_reboot_and_wait(std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
     {
-        return initiate(std::string(host_id), host_status::running, detail::then_wait::reboot, std::move(opts),
-                        std::forward<CompletionToken>(token));
+        return async_reboot_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
     }
 
 private:
     template <class CompletionToken>
-    auto initiate(std::string id, host_status target, detail::then_wait act, wait_options opts, CompletionToken&& token)
+    auto initiate(std::string id, host_status target, detail::then_wait act, wait_options opts, call_context ctx,
+                  CompletionToken&& token)
     {
         using start_t = decltype(&detail::start_hub_wait);
         return boost::asio::async_initiate<CompletionToken, void(error_code, host)>(
-            detail::wait_initiation<start_t>{&detail::start_hub_wait}, token, impl_, std::move(id), target, act,
-            std::move(opts));
+            detail::composed_initiation<host, start_t>{&detail::start_hub_wait}, token, impl_, std::move(id), target,
+            act, std::move(opts), ctx);
     }
 
     std::shared_ptr<detail::hub_impl> impl_;

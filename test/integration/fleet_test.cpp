@@ -6,7 +6,7 @@
 #include "client_test_support.hpp"
 
 #include <finovy/listing.hpp>
-#include <finovy/resolve.hpp>
+#include <finovy/create.hpp>
 #include <finovy/wait.hpp>
 #include <finovy/watch_hub.hpp>
 
@@ -78,9 +78,8 @@ BOOST_AUTO_TEST_CASE(fails_fast_on_a_hopeless_status)
         sim.advance_time(std::chrono::hours(2));   // the period ends: expired
         diagnostics d;
         auto o = quick();
-        o.diag = &d;
         auto start = std::chrono::steady_clock::now();
-        auto [ec, h] = co_await async_wait_for_status(c, id, host_status::running, o, token());
+        auto [ec, h] = co_await async_wait_for_status(c, id, host_status::running, o, d, token());
         BOOST_TEST((ec == client_errc::unexpected_status));
         BOOST_TEST((h.status == host_status::expired));   // the last host seen, even on failure
         BOOST_TEST((std::chrono::steady_clock::now() - start < 1000ms));

@@ -1,3 +1,4 @@
+// Whole listings (listing.hpp).
 #ifndef FINOVY_IMPL_LISTING_IPP
 #define FINOVY_IMPL_LISTING_IPP
 
@@ -21,6 +22,8 @@ boost::asio::awaitable<error_code> list_all(Fetch fetch, int page_size, list_opt
     namespace asio = boost::asio;
     diagnostics d;
     auto [ec, first] = co_await fetch(1, d);
+    if (!ec && co_await cancelled())
+        co_return asio::error::operation_aborted;
     if (ec)
     {
         st->diag = std::move(d);
@@ -40,14 +43,16 @@ boost::asio::awaitable<error_code> list_all(Fetch fetch, int page_size, list_opt
         else if (!e)
             rest[i] = std::move(p);
     });
-    asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none)
+    if (co_await cancelled())
         co_return asio::error::operation_aborted;
     if (failed)
         co_return failed;
     std::unordered_set<std::string> seen;
     auto& out = st->value;
-    out.reserve(static_cast<std::size_t>(first.total));
+    std::size_t received = first.items.size();   // not first.total: the server's word, not memory's
+    for (const auto& p : rest)
+        received += p.items.size();
+    out.reserve(received);
     auto take = [&](std::vector<T>& items) {
         for (auto& item : items)
             if (seen.insert(item.id).second)
@@ -59,31 +64,36 @@ boost::asio::awaitable<error_code> list_all(Fetch fetch, int page_size, list_opt
     co_return error_code{};
 }
 
-FINOVY_DECL void start_list_all_hosts(impl_ptr impl, list_options o, diagnostics* own,
+FINOVY_DECL void start_list_all_hosts(impl_ptr impl, list_options o, call_context ctx, diagnostics* own,
                                       handler_for<std::vector<host>> h)
 {
     auto ex = boost::asio::make_strand(impl->executor);
-    auto fetch = [c = std::make_shared<client>(client_access::view(impl))](int n, diagnostics& d) {
-        return c->async_list_hosts(n, 25, call_context(d), boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto home = impl->executor;
+    auto fetch = [c = std::make_shared<client>(client_access::view(impl)), call = ctx.options](int n, diagnostics& d) {
+        return c->async_list_hosts(n, 25, call_context(call, d), boost::asio::as_tuple(boost::asio::use_awaitable));
     };
-    start_composed<std::vector<host>>(ex, impl->executor, o.diag, own, std::move(h), [&](std::shared_ptr<result_state<std::vector<host>>> st) {
-        return list_all<host>(std::move(fetch), 25, o, std::move(st));
-    });
+    start_composed<std::vector<host>>(ex, std::move(home), ctx.diag, own, std::move(h),
+                                      [&](std::shared_ptr<result_state<std::vector<host>>> st) {
+                                          return list_all<host>(std::move(fetch), 25, o, std::move(st));
+                                      });
 }
 
-FINOVY_DECL void start_list_all_disks(impl_ptr impl, disk_list_request filter, list_options o, diagnostics* own,
-                                      handler_for<std::vector<disk>> h)
+FINOVY_DECL void start_list_all_disks(impl_ptr impl, disk_list_request filter, list_options o, call_context ctx,
+                                      diagnostics* own, handler_for<std::vector<disk>> h)
 {
     auto ex = boost::asio::make_strand(impl->executor);
-    auto fetch = [c = std::make_shared<client>(client_access::view(impl)), filter](int n, diagnostics& d) {
+    auto home = impl->executor;
+    auto fetch = [c = std::make_shared<client>(client_access::view(impl)), filter, call = ctx.options](int n,
+                                                                                                     diagnostics& d) {
         auto req = filter;
         req.page = n;
         req.page_size = 100;
-        return c->async_list_disks(req, call_context(d), boost::asio::as_tuple(boost::asio::use_awaitable));
+        return c->async_list_disks(req, call_context(call, d), boost::asio::as_tuple(boost::asio::use_awaitable));
     };
-    start_composed<std::vector<disk>>(ex, impl->executor, o.diag, own, std::move(h), [&](std::shared_ptr<result_state<std::vector<disk>>> st) {
-        return list_all<disk>(std::move(fetch), 100, o, std::move(st));
-    });
+    start_composed<std::vector<disk>>(ex, std::move(home), ctx.diag, own, std::move(h),
+                                      [&](std::shared_ptr<result_state<std::vector<disk>>> st) {
+                                          return list_all<disk>(std::move(fetch), 100, o, std::move(st));
+                                      });
 }
 
 }   // namespace finovy::detail

@@ -1,3 +1,4 @@
+// Waiting for a host's or a disk's status (wait.hpp).
 #ifndef FINOVY_IMPL_WAIT_IPP
 #define FINOVY_IMPL_WAIT_IPP
 
@@ -20,15 +21,49 @@ namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 inline auto tuple_token() { return asio::as_tuple(asio::use_awaitable); }
 
-inline std::string describe_last(const result_state<host>& st, bool seen)
+// What differs between waiting for a host and waiting for a disk.
+struct host_polling
 {
-    return seen ? "last seen " + describe_status(st.value.status) : "never seen";
-}
+    using object = host;
+    using options = wait_options;
+    using goal = wait_goal;
+    static constexpr const char* noun = "host";
+    static auto fetch(client& c, const std::string& id, call_context ctx)
+    {
+        return c.async_get_host(id, ctx, tuple_token());
+    }
+    static error_code not_found() { return api_errc::host_not_found; }
+    static goal_state observe(goal& g, const host& h, const options& o) { return g.observe(h.status, o.fail_on, clock::now()); }
+    static std::string describe(const host& h) { return describe_status(h.status); }
+    static std::string describe(const goal& g) { return describe_status(g.target); }
+};
+
+struct disk_polling
+{
+    using object = disk;
+    using options = disk_wait_options;
+    using goal = disk_goal;
+    static constexpr const char* noun = "disk";
+    static auto fetch(client& c, const std::string& id, call_context ctx)
+    {
+        return c.async_get_disk(id, ctx, tuple_token());
+    }
+    static error_code not_found() { return api_errc::disk_not_found; }
+    static goal_state observe(goal& g, const disk& d, const options& o) { return g.observe(d.status, o.fail_on); }
+    static std::string describe(const disk& d) { return describe_status(d.status); }
+    static std::string describe(const goal& g) { return g.gone ? std::string("gone") : describe_status(g.target); }
+};
 
 }   // namespace wait_helpers
 
-FINOVY_DECL boost::asio::awaitable<error_code> poll_host(client c, std::string id, wait_goal goal, wait_options o,
-                                                         std::shared_ptr<result_state<host>> st)
+inline bool goal_is_gone(const wait_goal&) noexcept { return false; }
+inline bool goal_is_gone(const disk_goal& g) noexcept { return g.gone; }
+
+// Polls one object until `goal`. `last` receives the last observation; `diag` says why it failed.
+// Not top-level: it checks the cancellation state after each step, never resets it.
+template <class P>
+boost::asio::awaitable<error_code> poll(client c, std::string id, typename P::goal goal, typename P::options o,
+                                        call_options call, diagnostics& diag, typename P::object& last)
 {
     using namespace wait_helpers;
     const auto deadline = clock::now() + o.timeout;
@@ -36,55 +71,60 @@ FINOVY_DECL boost::asio::awaitable<error_code> poll_host(client c, std::string i
     auto delay = o.first_delay;
     int errors = 0;
     bool seen = false;
+    auto where = [&] { return seen ? "last seen " + P::describe(last) : std::string("never seen"); };
     for (;;)
     {
         asio::steady_timer t(co_await asio::this_coro::executor, std::min(clock::now() + delay, deadline));
         co_await t.async_wait(tuple_token());
         if (co_await cancelled())
         {
-            diagnostics_access::set_client_message(st->diag, "wait for host " + id + " cancelled (" +
-                                                                  describe_last(*st, seen) + ")");
+            diagnostics_access::set_client_message(diag, std::string("wait for ") + P::noun + " " + id +
+                                                             " cancelled (" + where() + ")");
             co_return asio::error::operation_aborted;
         }
-        call_options call;
-        call.deadline = std::max<std::chrono::milliseconds>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()),
-            std::chrono::milliseconds(500));
+        auto request = polling_call(call);
+        if (!request.deadline)
+            request.deadline = std::max<std::chrono::milliseconds>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()),
+                std::chrono::milliseconds(500));
         diagnostics poll_diag;
-        auto [ec, h] = co_await c.async_get_host(id, call_context(call, poll_diag), tuple_token());
+        auto [ec, seen_now] = co_await P::fetch(c, id, call_context(request, poll_diag));
         if (co_await cancelled())
             co_return asio::error::operation_aborted;
         if (!ec)
         {
             errors = 0;
             seen = true;
-            st->value = std::move(h);
-            if (o.on_observe)
-                o.on_observe(st->value);
-            auto state = goal.observe(st->value.status, o.fail_on, clock::now());
+            last = std::move(seen_now);
+            if (auto oec = observe_safely(o.on_observe, last, diag))
+                co_return oec;
+            auto state = P::observe(goal, last, o);
             if (state == goal_state::reached)
                 co_return error_code{};
             if (state == goal_state::hopeless)
             {
-                diagnostics_access::set_client_message(st->diag, "host " + id + " is " +
-                                                                      describe_status(st->value.status) +
-                                                                      ": it cannot become " + describe_status(goal.target));
+                diagnostics_access::set_client_message(diag, std::string(P::noun) + " " + id + " is " +
+                                                                 P::describe(last) + ": it cannot become " +
+                                                                 P::describe(goal));
                 co_return client_errc::unexpected_status;
             }
         }
-        else if (ec == api_errc::host_not_found || !transient_wait_error(ec) || ++errors > o.max_consecutive_errors)
+        else if (ec == P::not_found() && goal_is_gone(goal))
+            co_return error_code{};
+        else if (ec == P::not_found() || !transient_wait_error(ec, poll_diag.http_status()) ||
+                 ++errors > o.max_consecutive_errors)
         {
-            st->diag = std::move(poll_diag);
+            diag = std::move(poll_diag);
             diagnostics_access::set_client_message(
-                st->diag, "waiting for host " + id + ": " +
-                              (st->diag.client_message().empty() ? ec.message() : std::string(st->diag.client_message())));
+                diag, std::string("waiting for ") + P::noun + " " + id + ": " +
+                          (diag.client_message().empty() ? ec.message() : std::string(diag.client_message())));
             co_return ec;
         }
         if (clock::now() >= deadline)
         {
             diagnostics_access::set_client_message(
-                st->diag, "host " + id + " did not become " + describe_status(goal.target) + " within " +
-                              std::to_string(o.timeout.count()) + " ms (" + describe_last(*st, seen) + ")");
+                diag, std::string(P::noun) + " " + id + " did not become " + P::describe(goal) + " within " +
+                          std::to_string(o.timeout.count()) + " ms (" + where() + ")");
             co_return client_errc::timeout;
         }
         delay = jittered(interval, o.jitter);
@@ -94,26 +134,34 @@ FINOVY_DECL boost::asio::awaitable<error_code> poll_host(client c, std::string i
     }
 }
 
-FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::string id, then_wait act, wait_options o,
+FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::string id, then_wait act,
+                                                             host_status target, wait_options o, call_options call,
                                                              std::shared_ptr<result_state<host>> st)
 {
     using namespace wait_helpers;
     wait_goal goal;
-    goal.target = act == then_wait::power_off ? host_status::off : host_status::running;
+    goal.target = target;
     if (act != then_wait::nothing)
     {
         diagnostics d;
         error_code ec;
+        call_options change = call;
+        change.background = false;   // a change goes first, whoever asks
         if (act == then_wait::power_on)
-            std::tie(ec) = co_await c.async_power_on(id, d, tuple_token());
+            std::tie(ec) = co_await c.async_power_on(id, call_context(change, d), tuple_token());
         else if (act == then_wait::power_off)
-            std::tie(ec) = co_await c.async_power_off(id, d, tuple_token());
+            std::tie(ec) = co_await c.async_power_off(id, call_context(change, d), tuple_token());
         else
-            std::tie(ec) = co_await c.async_reboot(id, d, tuple_token());
+            std::tie(ec) = co_await c.async_reboot(id, call_context(change, d), tuple_token());
         if (ec)
         {
             st->diag = std::move(d);
             co_return ec;
+        }
+        if (co_await cancelled())   // a cancellation that came while the change was on its way
+        {
+            diagnostics_access::set_client_message(st->diag, "cancelled after the change was accepted");
+            co_return boost::asio::error::operation_aborted;
         }
     }
     if (act == then_wait::reboot)
@@ -121,33 +169,66 @@ FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::stri
         goal.must_leave_target = true;
         goal.leave_by = clock::now() + o.first_delay + 2 * o.interval;
     }
-    co_return co_await poll_host(std::move(c), std::move(id), goal, std::move(o), std::move(st));
+    co_return co_await poll<host_polling>(std::move(c), std::move(id), goal, std::move(o), call, st->diag, st->value);
 }
 
-FINOVY_DECL void start_wait_for_status(impl_ptr impl, std::string host_id, host_status target, wait_options o,
-                                       diagnostics* own, handler_for<host> h)
+FINOVY_DECL void start_act_and_wait(impl_ptr impl, std::string host_id, then_wait act, host_status target,
+                                    wait_options o, call_context ctx, diagnostics* own, handler_for<host> h)
 {
     auto ex = boost::asio::make_strand(impl->executor);
-    auto* user = o.diag;
-    start_composed<host>(ex, impl->executor, user, own, std::move(h),
+    auto home = impl->executor;
+    start_composed<host>(
+        ex, std::move(home), ctx.diag, own, std::move(h),
         [&](std::shared_ptr<result_state<host>> st) {
-            wait_goal goal;
-            goal.target = target;
-            return poll_host(client_access::view(impl), std::move(host_id), goal, std::move(o), std::move(st));
+            return act_then_poll(client_access::view(impl), std::move(host_id), act, target, std::move(o),
+                                 ctx.options, std::move(st));
         },
         true);
 }
 
-FINOVY_DECL void start_act_and_wait(impl_ptr impl, std::string host_id, then_wait act, wait_options o,
-                                    diagnostics* own, handler_for<host> h)
+namespace wait_helpers {
+inline boost::asio::awaitable<error_code> disk_wait(client c, std::string id, disk_goal goal, disk_wait_options o,
+                                                    call_options call, std::shared_ptr<result_state<disk>> st)
+{
+    co_return co_await poll<disk_polling>(std::move(c), std::move(id), goal, std::move(o), call, st->diag, st->value);
+}
+
+inline boost::asio::awaitable<error_code> disk_gone_wait(client c, std::string id, disk_wait_options o,
+                                                         call_options call, std::shared_ptr<result_state<void>> st)
+{
+    disk last;
+    disk_goal goal;
+    goal.gone = true;
+    co_return co_await poll<disk_polling>(std::move(c), std::move(id), goal, std::move(o), call, st->diag, last);
+}
+}   // namespace wait_helpers
+
+FINOVY_DECL void start_disk_wait(impl_ptr impl, std::string disk_id, disk_status target, disk_wait_options o,
+                                 call_context ctx, diagnostics* own, handler_for<disk> h)
 {
     auto ex = boost::asio::make_strand(impl->executor);
-    auto* user = o.diag;
-    start_composed<host>(ex, impl->executor, user, own, std::move(h),
-        [&](std::shared_ptr<result_state<host>> st) {
-            return act_then_poll(client_access::view(impl), std::move(host_id), act, std::move(o), std::move(st));
+    auto home = impl->executor;
+    disk_goal goal;
+    goal.target = target;
+    start_composed<disk>(
+        ex, std::move(home), ctx.diag, own, std::move(h),
+        [&](std::shared_ptr<result_state<disk>> st) {
+            return wait_helpers::disk_wait(client_access::view(impl), std::move(disk_id), goal, std::move(o),
+                                           ctx.options, std::move(st));
         },
         true);
+}
+
+FINOVY_DECL void start_disk_gone_wait(impl_ptr impl, std::string disk_id, disk_wait_options o, call_context ctx,
+                                      diagnostics* own, handler_for<void> h)
+{
+    auto ex = boost::asio::make_strand(impl->executor);
+    auto home = impl->executor;
+    start_composed<void>(ex, std::move(home), ctx.diag, own, std::move(h),
+                         [&](std::shared_ptr<result_state<void>> st) {
+                             return wait_helpers::disk_gone_wait(client_access::view(impl), std::move(disk_id),
+                                                                 std::move(o), ctx.options, std::move(st));
+                         });
 }
 
 }   // namespace finovy::detail

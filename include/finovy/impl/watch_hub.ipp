@@ -1,3 +1,4 @@
+// The watch hub (watch_hub.hpp): one polling loop for many waits.
 #ifndef FINOVY_IMPL_WATCH_HUB_IPP
 #define FINOVY_IMPL_WATCH_HUB_IPP
 
@@ -10,7 +11,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -21,6 +24,7 @@ class hub_impl : public std::enable_shared_from_this<hub_impl>
 {
 public:
     using clock = std::chrono::steady_clock;
+    static constexpr int page_size = 25;
 
     hub_impl(impl_ptr c, hub_options o)
         : client_(client_access::view(c)), strand(boost::asio::make_strand(c->executor)), opts(o), nap(strand)
@@ -33,6 +37,7 @@ public:
         wait_goal goal;
         wait_options o;
         clock::time_point ready_at;      // observations before this do not count
+        clock::time_point deadline;
         bool done = false;
         error_code result;
         bool seen = false;
@@ -41,24 +46,46 @@ public:
         result_state<host>* st = nullptr;
     };
 
+    // `self` keeps the hub alive while the wait runs.
     boost::asio::awaitable<error_code> wait(std::shared_ptr<hub_impl> self, std::string id, host_status target,
-                                            then_wait act, wait_options o, std::shared_ptr<result_state<host>> st);
+                                            then_wait act, wait_options o, call_options call,
+                                            std::shared_ptr<result_state<host>> st);
     void stop();
 
     client client_;
     boost::asio::strand<boost::asio::any_io_executor> strand;
     hub_options opts;
-    std::atomic<std::uint64_t> rounds{0}, page_requests{0}, host_requests{0}, completed{0};
+    std::atomic<std::uint64_t> rounds{0}, targeted_rounds{0}, page_requests{0}, host_requests{0}, completed{0};
     std::atomic<std::size_t> waiting{0};
 
 private:
+    // Where a host was seen in the listing (newest first), and the listing's size then.
+    struct position
+    {
+        std::int64_t index = 0;
+        std::int64_t total = 0;
+    };
+    enum class plan
+    {
+        read_each,
+        scan_all,
+        scan_some,
+    };
+
+    void start_loop();
     boost::asio::awaitable<void> loop(std::shared_ptr<hub_impl> self);
+    void loop_failed(error_code ec);
+    boost::asio::awaitable<void> round(std::vector<std::string> ready);
+    boost::asio::awaitable<void> fetch_pages(const std::vector<std::int64_t>& pages, std::unordered_set<std::string>& seen);
+    call_options polling() const;
+    void take(const host_page& p, std::unordered_set<std::string>& seen);
     void observe(const host& h, clock::time_point now);
     void failed_read(const std::string& id, const error_code& ec, diagnostics& d, clock::time_point now);
     void complete(waiter& w, error_code ec);
     void forget(waiter& w);
 
     std::unordered_map<std::string, std::vector<waiter*>> watched_;
+    std::unordered_map<std::string, position> positions_;
     boost::asio::steady_timer nap;
     bool loop_running_ = false;
     bool stopped_ = false;
@@ -72,7 +99,10 @@ FINOVY_DECL void hub_impl::forget(waiter& w)
         return;
     std::erase(it->second, &w);
     if (it->second.empty())
+    {
         watched_.erase(it);
+        positions_.erase(w.id);
+    }
     --waiting;
 }
 
@@ -95,13 +125,16 @@ FINOVY_DECL void hub_impl::observe(const host& h, clock::time_point now)
     auto ws = it->second;   // complete() edits the list
     for (auto* w : ws)
     {
-        if (w->ready_at > now)
+        if (w->ready_at > now || w->done)
             continue;
         w->st->value = h;
         w->seen = true;
         w->errors = 0;
-        if (w->o.on_observe)
-            w->o.on_observe(h);
+        if (auto ec = observe_safely(w->o.on_observe, h, w->st->diag))
+        {
+            complete(*w, ec);
+            continue;
+        }
         auto state = w->goal.observe(h.status, w->o.fail_on, now);
         if (state == goal_state::reached)
             complete(*w, {});
@@ -125,7 +158,8 @@ FINOVY_DECL void hub_impl::failed_read(const std::string& id, const error_code& 
     {
         if (w->ready_at > now)
             continue;
-        if (ec == api_errc::host_not_found || !transient_wait_error(ec) || ++w->errors > w->o.max_consecutive_errors)
+        if (ec == api_errc::host_not_found || !transient_wait_error(ec, d.http_status()) ||
+            ++w->errors > w->o.max_consecutive_errors)
         {
             w->st->diag = d;
             complete(*w, ec);
@@ -133,9 +167,9 @@ FINOVY_DECL void hub_impl::failed_read(const std::string& id, const error_code& 
     }
 }
 
-FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hub_impl> self, std::string id,
+FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hub_impl> /* kept alive */, std::string id,
                                                              host_status target, then_wait act, wait_options o,
-                                                             std::shared_ptr<result_state<host>> st)
+                                                             call_options call, std::shared_ptr<result_state<host>> st)
 {
     namespace asio = boost::asio;
     const auto tok = asio::as_tuple(asio::use_awaitable);
@@ -148,16 +182,22 @@ FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hu
     {
         diagnostics d;
         error_code ec;
+        call.background = false;   // a change goes first
         if (act == then_wait::power_on)
-            std::tie(ec) = co_await client_.async_power_on(id, d, tok);
+            std::tie(ec) = co_await client_.async_power_on(id, call_context(call, d), tok);
         else if (act == then_wait::power_off)
-            std::tie(ec) = co_await client_.async_power_off(id, d, tok);
+            std::tie(ec) = co_await client_.async_power_off(id, call_context(call, d), tok);
         else
-            std::tie(ec) = co_await client_.async_reboot(id, d, tok);
+            std::tie(ec) = co_await client_.async_reboot(id, call_context(call, d), tok);
         if (ec)
         {
             st->diag = std::move(d);
             co_return ec;
+        }
+        if (co_await cancelled())
+        {
+            diagnostics_access::set_client_message(st->diag, "cancelled after the change was accepted");
+            co_return asio::error::operation_aborted;
         }
     }
     if (stopped_)
@@ -173,26 +213,22 @@ FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hu
         w.goal.leave_by = now + o.first_delay + 2 * opts.interval;
     }
     w.ready_at = now + o.first_delay;
-    asio::steady_timer timer(strand, now + o.timeout);
+    w.deadline = now + o.timeout;
+    asio::steady_timer timer(strand, w.deadline);
     w.o = std::move(o);
     w.timer = &timer;
     w.st = st.get();
     watched_[id].push_back(&w);
     ++waiting;
-    if (!loop_running_)
-    {
-        loop_running_ = true;
-        asio::co_spawn(strand, loop(self), asio::detached);
-    }
+    start_loop();
 
     co_await timer.async_wait(tok);
     if (!w.done)
     {
         forget(w);
         ++completed;
-        bool cancelled = (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
         std::string last = w.seen ? "last seen " + describe_status(st->value.status) : "never seen";
-        if (cancelled || stopped_)
+        if (co_await cancelled() || stopped_)
         {
             diagnostics_access::set_client_message(st->diag, "wait for host " + id + " cancelled (" + last + ")");
             co_return asio::error::operation_aborted;
@@ -205,12 +241,154 @@ FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hu
     co_return w.result;
 }
 
-FINOVY_DECL boost::asio::awaitable<void> hub_impl::loop(std::shared_ptr<hub_impl> self)
+FINOVY_DECL void hub_impl::start_loop()
+{
+    if (loop_running_ || stopped_ || watched_.empty())
+        return;
+    loop_running_ = true;
+    auto self = shared_from_this();
+    boost::asio::co_spawn(strand, loop(self), [self](std::exception_ptr ep) {
+        if (ep)   // out of memory, say: no wait may be left waiting for a loop that is gone
+        {
+            diagnostics d;
+            self->loop_failed(error_from_exception(ep, d));
+        }
+    });
+}
+
+FINOVY_DECL void hub_impl::loop_failed(error_code ec)
+{
+    loop_running_ = false;
+    std::vector<waiter*> all;
+    for (auto& [id, ws] : watched_)
+        all.insert(all.end(), ws.begin(), ws.end());
+    for (auto* w : all)
+    {
+        diagnostics_access::set_client_message(w->st->diag, "the watch hub's polling failed: " + ec.message());
+        complete(*w, ec);
+    }
+}
+
+// Requests of the hub: in the background lane, and patient: a wait ends by its own timeout.
+FINOVY_DECL call_options hub_impl::polling() const
+{
+    call_options o;
+    o.background = true;
+    auto last = clock::now() + std::chrono::seconds(60);
+    for (const auto& [id, ws] : watched_)
+        for (auto* w : ws)
+            last = std::max(last, w->deadline);
+    o.deadline = std::chrono::duration_cast<std::chrono::milliseconds>(last - clock::now());
+    return o;
+}
+
+FINOVY_DECL void hub_impl::take(const host_page& p, std::unordered_set<std::string>& seen)
+{
+    known_total_ = p.total;
+    auto now = clock::now();
+    std::int64_t index = static_cast<std::int64_t>(p.number - 1) * page_size;
+    for (const auto& h : p.items)
+    {
+        if (watched_.count(h.id))
+        {
+            positions_[h.id] = {index, p.total};
+            seen.insert(h.id);
+            observe(h, now);
+        }
+        ++index;
+    }
+}
+
+FINOVY_DECL boost::asio::awaitable<void> hub_impl::fetch_pages(const std::vector<std::int64_t>& pages,
+                                                              std::unordered_set<std::string>& seen)
+{
+    namespace asio = boost::asio;
+    const auto call = polling();
+    co_await for_each_bounded(pages.size(), opts.max_concurrent_requests, [&](std::size_t i) -> asio::awaitable<void> {
+        diagnostics d;
+        auto [e, p] = co_await client_.async_list_hosts(static_cast<int>(pages[i]) + 1, page_size, call_context(call, d),
+                                                        asio::as_tuple(asio::use_awaitable));
+        ++page_requests;
+        if (!e)
+            take(p, seen);
+    });
+}
+
+// One round: scan every page, fetch only the pages that should hold the hosts waited for, or
+// read those hosts one by one, whichever costs fewest requests. Hosts the pages did not show
+// (deleted, or moved by concurrent changes) are read one by one.
+FINOVY_DECL boost::asio::awaitable<void> hub_impl::round(std::vector<std::string> ready)
+{
+    namespace asio = boost::asio;
+    const auto tok = asio::as_tuple(asio::use_awaitable);
+    std::unordered_set<std::string> seen;
+    plan how = plan::read_each;
+    std::set<std::int64_t> targeted;
+    if (known_total_ < 0)
+        how = ready.size() > 1 ? plan::scan_all : plan::read_each;
+    else
+    {
+        const std::int64_t all_pages = (known_total_ + page_size - 1) / page_size;
+        std::size_t unplaced = 0;
+        for (const auto& id : ready)
+        {
+            auto it = positions_.find(id);
+            if (it == positions_.end())
+            {
+                ++unplaced;
+                continue;
+            }
+            // Newest first: hosts created since push it down, deleted ones before it pull it up.
+            auto index = it->second.index + (known_total_ - it->second.total);
+            targeted.insert(std::clamp<std::int64_t>(index / page_size, 0, std::max<std::int64_t>(all_pages - 1, 0)));
+        }
+        const auto some = static_cast<std::int64_t>(targeted.size() + unplaced);
+        const auto each = static_cast<std::int64_t>(ready.size());
+        if (all_pages > 0 && all_pages <= some && all_pages <= each)
+            how = plan::scan_all;
+        else if (!targeted.empty() && some < each)
+            how = plan::scan_some;
+    }
+    if (how == plan::scan_all)
+    {
+        diagnostics d;
+        auto [ec, first] = co_await client_.async_list_hosts(1, page_size, call_context(polling(), d), tok);
+        ++page_requests;
+        if (!ec)
+        {
+            take(first, seen);
+            std::vector<std::int64_t> rest;
+            for (std::int64_t p = 1; p < (first.total + page_size - 1) / page_size; ++p)
+                rest.push_back(p);
+            co_await fetch_pages(rest, seen);
+        }
+    }
+    else if (how == plan::scan_some)
+    {
+        ++targeted_rounds;
+        co_await fetch_pages(std::vector<std::int64_t>(targeted.begin(), targeted.end()), seen);
+    }
+    std::vector<std::string> rest;
+    for (const auto& id : ready)
+        if (!seen.count(id) && watched_.count(id))
+            rest.push_back(id);
+    const auto call = polling();
+    co_await for_each_bounded(rest.size(), opts.max_concurrent_requests, [&](std::size_t i) -> asio::awaitable<void> {
+        diagnostics d;
+        auto [e, h] = co_await client_.async_get_host(rest[i], call_context(call, d), tok);
+        ++host_requests;
+        if (!e)
+            observe(h, clock::now());
+        else
+            failed_read(rest[i], e, d, clock::now());
+    });
+}
+
+FINOVY_DECL boost::asio::awaitable<void> hub_impl::loop(std::shared_ptr<hub_impl> /* kept alive */)
 {
     namespace asio = boost::asio;
     co_await asio::this_coro::throw_if_cancelled(false);
     const auto tok = asio::as_tuple(asio::use_awaitable);
-    constexpr int page_size = 25;
     while (!stopped_ && !watched_.empty())
     {
         auto round_start = clock::now();
@@ -234,55 +412,7 @@ FINOVY_DECL boost::asio::awaitable<void> hub_impl::loop(std::shared_ptr<hub_impl
             continue;
         }
         ++rounds;
-
-        // Scan the account's pages, or read the watched hosts: whichever costs fewer calls.
-        std::unordered_set<std::string> seen;
-        auto pages = known_total_ < 0 ? std::int64_t(-1) : (known_total_ + page_size - 1) / page_size;
-        bool scan = known_total_ < 0 ? ready.size() > 1 : pages > 0 && pages <= static_cast<std::int64_t>(ready.size());
-        if (scan)
-        {
-            auto take = [&](host_page& p) {
-                known_total_ = p.total;
-                auto now = clock::now();
-                for (const auto& h : p.items)
-                {
-                    seen.insert(h.id);
-                    observe(h, now);
-                }
-            };
-            diagnostics d;
-            auto [ec, first] = co_await client_.async_list_hosts(1, page_size, call_context(d), tok);
-            ++page_requests;
-            if (!ec)
-            {
-                take(first);
-                auto total_pages = static_cast<std::size_t>((first.total + page_size - 1) / page_size);
-                co_await for_each_bounded(total_pages > 1 ? total_pages - 1 : 0, opts.max_concurrent_requests,
-                                          [&](std::size_t i) -> asio::awaitable<void> {
-                                              diagnostics pd;
-                                              auto [e, p] = co_await client_.async_list_hosts(
-                                                  static_cast<int>(i) + 2, page_size, call_context(pd), tok);
-                                              ++page_requests;
-                                              if (!e)
-                                                  take(p);
-                                          });
-            }
-        }
-        // Watched hosts no page showed: read them one by one.
-        std::vector<std::string> rest;
-        for (const auto& id : ready)
-            if (!seen.count(id) && watched_.count(id))
-                rest.push_back(id);
-        co_await for_each_bounded(rest.size(), opts.max_concurrent_requests, [&](std::size_t i) -> asio::awaitable<void> {
-            diagnostics d;
-            auto [e, h] = co_await client_.async_get_host(rest[i], call_context(d), tok);
-            ++host_requests;
-            if (!e)
-                observe(h, clock::now());
-            else
-                failed_read(rest[i], e, d, clock::now());
-        });
-
+        co_await round(std::move(ready));
         if (watched_.empty() || stopped_)
             break;
         nap.expires_at(round_start + opts.interval);
@@ -290,11 +420,7 @@ FINOVY_DECL boost::asio::awaitable<void> hub_impl::loop(std::shared_ptr<hub_impl
     }
     loop_running_ = false;
     // A wait registered while this loop was finishing would otherwise wait for nothing.
-    if (!stopped_ && !watched_.empty())
-    {
-        loop_running_ = true;
-        asio::co_spawn(strand, loop(self), asio::detached);
-    }
+    start_loop();
 }
 
 FINOVY_DECL void hub_impl::stop()
@@ -309,14 +435,16 @@ FINOVY_DECL void hub_impl::stop()
 }
 
 FINOVY_DECL void start_hub_wait(std::shared_ptr<hub_impl> hub, std::string host_id, host_status target, then_wait act,
-                                wait_options o, diagnostics* own, handler_for<host> h)
+                                wait_options o, call_context ctx, diagnostics* own, handler_for<host> h)
 {
-    auto* user = o.diag;
     auto ex = hub->strand;
-    start_composed<host>(ex, hub->client_.get_executor(), user, own, std::move(h),
+    auto home = hub->client_.get_executor();
+    start_composed<host>(
+        ex, std::move(home), ctx.diag, own, std::move(h),
         [&](std::shared_ptr<result_state<host>> st) {
             auto* raw = hub.get();
-            return raw->wait(std::move(hub), std::move(host_id), target, act, std::move(o), std::move(st));
+            return raw->wait(std::move(hub), std::move(host_id), target, act, std::move(o), ctx.options,
+                             std::move(st));
         },
         true);
 }
@@ -326,8 +454,10 @@ FINOVY_DECL void start_hub_wait(std::shared_ptr<hub_impl> hub, std::string host_
 namespace finovy {
 
 FINOVY_DECL watch_hub::watch_hub(client& c, hub_options opts)
-    : impl_(std::make_shared<detail::hub_impl>(detail::client_access::impl(c), opts))
 {
+    if (!detail::client_access::impl(c))
+        detail::throw_moved_from();
+    impl_ = std::make_shared<detail::hub_impl>(detail::client_access::impl(c), opts);
 }
 
 FINOVY_DECL watch_hub::~watch_hub()
@@ -339,6 +469,7 @@ FINOVY_DECL hub_stats watch_hub::stats() const
 {
     hub_stats s;
     s.rounds = impl_->rounds.load();
+    s.targeted_rounds = impl_->targeted_rounds.load();
     s.page_requests = impl_->page_requests.load();
     s.host_requests = impl_->host_requests.load();
     s.completed = impl_->completed.load();

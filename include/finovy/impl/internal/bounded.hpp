@@ -20,14 +20,18 @@
 namespace finovy::detail {
 
 // f(i) is an awaitable<void>; its exceptions are swallowed. f should capture only references:
-// GCC 12 may destroy a closure passed by value to a coroutine twice (see await_until.hpp). Cancelling the caller cancels the
-// workers' operations, and the call still returns only once every worker has stopped.
+// GCC 12 may destroy a closure passed by value to a coroutine twice (see shared_flight.hpp).
+// Cancelling the caller cancels the workers' operations, and the call still returns only once
+// every worker has stopped, whatever the caller's throw_if_cancelled setting (it is restored).
 template <class F>
 boost::asio::awaitable<void> for_each_bounded(std::size_t n, std::size_t budget, F f)
 {
     namespace asio = boost::asio;
     if (n == 0)
         co_return;
+    // The workers use this frame: it must not be left by an exception while they run.
+    const bool throwing = co_await asio::this_coro::throw_if_cancelled();
+    co_await asio::this_coro::throw_if_cancelled(false);
     auto ex = co_await asio::this_coro::executor;
     std::size_t next = 0;
     std::size_t running = std::min(std::max<std::size_t>(budget, 1), n);
@@ -66,6 +70,7 @@ boost::asio::awaitable<void> for_each_bounded(std::size_t n, std::size_t budget,
                     signals[k].emit(asio::cancellation_type::terminal);
         }
     }
+    co_await asio::this_coro::throw_if_cancelled(throwing);
 }
 
 }   // namespace finovy::detail

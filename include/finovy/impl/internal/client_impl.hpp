@@ -5,7 +5,6 @@
 #define FINOVY_IMPL_INTERNAL_CLIENT_IMPL_HPP
 
 #include <finovy/client_options.hpp>
-#include <finovy/impl/internal/async_mutex.hpp>
 #include <finovy/impl/internal/connection.hpp>
 #include <finovy/impl/internal/pool_state.hpp>
 #include <finovy/impl/internal/rate_control.hpp>
@@ -53,7 +52,9 @@ public:
     const client_options opts;
     transport net;
     std::atomic<std::uint64_t> calls{0};
-    async_mutex creation_lock;           // id-resolving creates, one round at a time (create.hpp)
+    // The creation rounds of create.hpp, made when first needed (create.ipp: creation_of).
+    std::shared_ptr<class creator> creation;
+    std::once_flag creation_once;
 
     connection_ptr acquire_now();            // null: must wait
     void give_back(connection_ptr c);        // a connection taken but not used

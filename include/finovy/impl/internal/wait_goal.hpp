@@ -1,9 +1,10 @@
 // What a wait is waiting for, as a small state machine fed with observations: shared by the
-// per-host polling of wait.hpp and the watch hub.
+// polling of wait.hpp and the watch hub.
 #ifndef FINOVY_IMPL_INTERNAL_WAIT_GOAL_HPP
 #define FINOVY_IMPL_INTERNAL_WAIT_GOAL_HPP
 
 #include <finovy/impl/internal/operation.hpp>
+#include <finovy/impl/internal/retry.hpp>
 #include <finovy/wait.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -46,15 +47,28 @@ struct wait_goal
     }
 };
 
-// Errors a wait outlives (up to max_consecutive_errors): the next poll may well succeed.
-inline bool transient_wait_error(const error_code& ec) noexcept
+// A disk's goal: a status, or (gone) no longer existing.
+struct disk_goal
 {
-    if (ec.category() == api_category())
-        return is_retryable_api_code(ec.value()) && ec.value() != 401;
-    if (ec == client_errc::invalid_argument || ec == client_errc::no_credentials || ec == client_errc::shut_down ||
-        ec == client_errc::invalid_endpoint || ec == client_errc::insecure_endpoint)
-        return false;
-    return true;   // timeouts, transport errors, bad answers
+    disk_status target = disk_status::in_use;
+    bool gone = false;
+
+    goal_state observe(disk_status seen, const std::vector<disk_status>& fail_on) const
+    {
+        if (!gone && seen == target)
+            return goal_state::reached;
+        for (auto s : fail_on)
+            if (s == seen)
+                return goal_state::hopeless;
+        // Being destroyed, a disk reaches no status again.
+        return !gone && seen == disk_status::destroying ? goal_state::hopeless : goal_state::pending;
+    }
+};
+
+// Errors a wait outlives (up to max_consecutive_errors): the client's one retry table says which.
+inline bool transient_wait_error(const error_code& ec, unsigned http_status = 0) noexcept
+{
+    return transient(classify(ec, http_status));
 }
 
 inline std::chrono::milliseconds jittered(std::chrono::milliseconds d, double jitter)
@@ -66,18 +80,46 @@ inline std::chrono::milliseconds jittered(std::chrono::milliseconds d, double ji
     return std::chrono::milliseconds(static_cast<long long>(static_cast<double>(d.count()) * f));
 }
 
-inline std::string describe_status(host_status s)
+template <class Status>
+std::string describe_status(Status s)
 {
     std::string name(to_string(s));
     return name == "unknown" ? "unknown(" + std::to_string(static_cast<int>(s)) + ")" : name;
 }
 
-// Polls one host until `goal`; st->value is the last host seen, st->diag says why it failed.
-FINOVY_DECL boost::asio::awaitable<error_code> poll_host(client c, std::string id, wait_goal goal, wait_options o,
-                                                         std::shared_ptr<result_state<host>> st);
+// The per-request options of a composed operation's polls: the caller's, in the background lane.
+inline call_options polling_call(call_options o)
+{
+    o.background = true;
+    return o;
+}
 
-// Powers on, off or reboots the host, then polls it like poll_host.
-FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::string id, then_wait act, wait_options o,
+// Calls a user's on_observe: an exception it throws becomes `ec` (and a message in `diag`).
+template <class F, class Object>
+error_code observe_safely(const F& on_observe, const Object& o, diagnostics& diag) noexcept
+{
+    if (!on_observe)
+        return {};
+    try
+    {
+        on_observe(o);
+        return {};
+    }
+    catch (const std::exception& e)
+    {
+        diagnostics_access::set_client_message(diag, std::string("on_observe threw: ") + e.what());
+    }
+    catch (...)
+    {
+        diagnostics_access::set_client_message(diag, "on_observe threw");
+    }
+    return client_errc::bad_response;
+}
+
+// Powers on, off or reboots the host (or nothing), then polls it until `target`;
+// st->value is the last host seen, st->diag says why it failed.
+FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::string id, then_wait act,
+                                                             host_status target, wait_options o, call_options call,
                                                              std::shared_ptr<result_state<host>> st);
 
 }   // namespace finovy::detail
