@@ -432,6 +432,28 @@ BOOST_AUTO_TEST_CASE(disk_rules_and_codes)
     BOOST_TEST(s.code("POST", "/v1/PveMachineHardDisk/open/getList", R"({"page":1})") == 1007);
 }
 
+BOOST_AUTO_TEST_CASE(mounting_a_disk_being_destroyed_answers_it_is_gone)
+{
+    // Issue 11, defect 14: this answered 220002 "already mounted".
+    options o;
+    o.disk_time = 50ms;
+    sim_world s(o);
+    auto host = s.create("Ofc2C4G8xx", "4005");
+    s.start(host);
+    s.stop(host);
+    auto d = s.call("POST", "/v1/PveMachineHardDisk/open/create", R"({"area":0,"memory":20,"isMount":0})");
+    BOOST_TEST_REQUIRE(d.code == 0);
+    std::string id(d.data.as_string());
+    auto mount = [&] {
+        return s.code("POST", "/v1/PveMachineHardDisk/open/pveCreate", json::serialize(json::object{{"id", id}, {"pveId", host}}));
+    };
+    BOOST_TEST(s.code("PUT", "/v1/PveMachineHardDisk/open/updateStatus", json::serialize(json::object{{"id", id}, {"status", "5"}})) == 0);
+    BOOST_TEST(s.call("GET", "/v1/PveMachineHardDisk/open/info/" + id).data.at("status").as_string() == "4");
+    BOOST_TEST(mount() == 220001);
+    s.now += 50ms;
+    BOOST_TEST(mount() == 220001);   // and once it is gone
+}
+
 BOOST_AUTO_TEST_CASE(rate_limit_and_unknown_routes)
 {
     sim_world s;
