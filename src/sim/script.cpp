@@ -28,7 +28,7 @@ bool matches(const scripted_fault& f, std::string_view method, std::string_view 
 
 }   // namespace
 
-void check(const scripted_fault& f)
+void validate(const scripted_fault& f)
 {
     if (f.count == 0)
         throw std::invalid_argument("script: count must be at least 1");
@@ -106,7 +106,7 @@ std::vector<scripted_fault> parse_script(const json::value& v)
         number("retry_after", f.retry_after, 0, 86400);
         flag("process", f.process);
         flag("reset", f.reset);
-        check(f);
+        validate(f);
         out.push_back(std::move(f));
     }
     return out;

@@ -408,7 +408,7 @@ void server::set_faults(const fault_options& f)
 
 void server::script(const scripted_fault& f)
 {
-    check(f);
+    validate(f);
     impl_->sync([this, &f] { impl_->world->faults.script.push_back(f); });
 }
 

@@ -296,8 +296,8 @@ BOOST_AUTO_TEST_CASE(script_as_json_through_the_faults_endpoint)
         BOOST_TEST(r.status == 400u, bad);
     }
     BOOST_TEST(s.w->faults.script.empty());   // a rejected change changes nothing
-    BOOST_CHECK_THROW(check(scripted_fault{.path = "x"}), std::invalid_argument);
-    BOOST_CHECK_NO_THROW(check(scripted_fault{.path = "x", .http_status = 429}));
+    BOOST_CHECK_THROW(validate(scripted_fault{.path = "x"}), std::invalid_argument);
+    BOOST_CHECK_NO_THROW(validate(scripted_fault{.path = "x", .http_status = 429}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -126,7 +126,7 @@ boost::json::object to_json(const fault_options& f);
 void merge_faults(fault_options& f, const boost::json::object& changes);   // throws std::invalid_argument
 
 // Throws std::invalid_argument unless `f` names exactly one answer and a count of at least 1.
-void check(const scripted_fault& f);
+void validate(const scripted_fault& f);
 
 }   // namespace finovy::sim
 
