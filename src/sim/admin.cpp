@@ -64,10 +64,12 @@ boost::json::object to_json(const fault_options& f)
         {"reset_mid_response_rate", f.reset_mid_response_rate},
         {"reset_before_response_rate", f.reset_before_response_rate},
         {"rate_limit_rps", f.rate_limit_rps},
-        {"rate_limit_mode", f.rate_limit_mode == rate_limit_answer::http_429 ? "http" : "code"},
+        {"rate_limit_mode", detail::name(f.rate_limit_mode)},
+        {"rate_limit_algorithm", detail::name(f.rate_limit_algorithm)},
         {"pending_rate", f.pending_rate},
         {"error_http_status", f.error_http_status},
         {"paths", std::move(paths)},
+        {"script", detail::script_json(f.script)},
     };
 }
 
@@ -116,6 +118,15 @@ void merge_faults(fault_options& f, const boost::json::object& changes)
                 throw std::invalid_argument("rate_limit_mode must be \"code\" or \"http\"");
             out.rate_limit_mode = v.get_string() == "http" ? rate_limit_answer::http_429 : rate_limit_answer::api_code;
         }
+        else if (k == "rate_limit_algorithm")
+        {
+            if (!v.is_string() || (v.get_string() != "sliding" && v.get_string() != "bucket"))
+                throw std::invalid_argument("rate_limit_algorithm must be \"sliding\" or \"bucket\"");
+            out.rate_limit_algorithm =
+                v.get_string() == "bucket" ? rate_limiter::token_bucket : rate_limiter::sliding_window;
+        }
+        else if (k == "script")
+            out.script = detail::parse_script(v);
         else if (k == "error_http_status")
         {
             if (!v.is_bool())
@@ -269,6 +280,7 @@ json::object world::stats(clock::time_point now)
                              {"handshakes_failed", handshakes_failed}}},
         {"tokens_issued", tokens_issued_},
         {"faults_injected", std::move(inj)},
+        {"rate_limit", rate_limit_stats()},
         {"tenants", std::move(tenants)},
         {"sim_time_ms", now_ms},
     };
@@ -277,6 +289,7 @@ json::object world::stats(clock::time_point now)
 void world::reset_stats()
 {
     requests_by_route_.clear();
+    limit_counts_.clear();
     injected.clear();
     for (auto& t : tenants_)
         t->requests = 0;
@@ -298,6 +311,11 @@ void world::reset_state(clock::time_point now)
     for (auto& kv : tokens_)
         kv.second.owner = tenants_.front().get();
     offset_ms_ = 0;
+}
+
+json::object world::config_json() const
+{
+    return {{"create_answers", opts_.create_answers == create_answer::host_id ? "id" : "true"}};
 }
 
 answer world::admin(std::string_view method, std::string_view path, std::string_view body, clock::time_point now)
@@ -334,6 +352,23 @@ answer world::admin(std::string_view method, std::string_view path, std::string_
         {
             merge_faults(faults, in);
             return ok(to_json(faults));
+        }
+        if (path == "/__sim/config" && method == "GET")
+            return ok(config_json());
+        if (path == "/__sim/config" && (method == "PUT" || method == "POST"))
+        {
+            // Server options changeable at run time (kept across /__sim/reset).
+            auto answers = opts_.create_answers;
+            for (const auto& [k, v] : in)
+            {
+                if (k != "create_answers")
+                    return bad(400, "unknown option: " + std::string(k));
+                if (!v.is_string() || (v.get_string() != "true" && v.get_string() != "id"))
+                    return bad(400, "create_answers must be \"true\" or \"id\"");
+                answers = v.get_string() == "id" ? create_answer::host_id : create_answer::true_value;
+            }
+            opts_.create_answers = answers;
+            return ok(config_json());
         }
         if (path == "/__sim/reset" && method == "POST")
         {

@@ -185,7 +185,11 @@ answer world::mount_disk(tenant_state& t, std::string_view body, clock::time_poi
     if (!id.ok() || !pve.ok())
         return fail(1007, "请求缺少必要参数: id, pveId");
     auto* d = find_disk(t, id.value, now);
-    if (!d)
+    // A disk being destroyed (4) is answered as gone. The mount page (upstream/disk-2.pvecreate.md)
+    // lists no code for "wrong status" but 220002 "already mounted", whose remedy ("unmount it
+    // first") cannot apply: a destroy cannot be undone (disk-5.updatestatus.md) and the disk is gone
+    // when it completes. 220001's remedy, "create a disk first", is the one that helps.
+    if (!d || d->status == 4)
         return fail(220001, "云硬盘不存在");
     if (d->status != 0)
         return fail(220002, "硬盘已挂载");

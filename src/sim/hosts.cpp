@@ -198,8 +198,12 @@ answer world::create_quantity(tenant_state& t, std::string_view body, clock::tim
     const auto* i = catalog_.find_image(iid.value);
     if (auto refused = refuse_create(t, p, i, 1, "权限不足: 该主机模板仅支持包时段"))
         return *refused;
-    create_host(t, *p, *i, 0, std::nullopt, sim_ms(now));
-    return reply(true, false);   // the documents' answer: true, and no host id
+    auto& h = create_host(t, *p, *i, 0, std::nullopt, sim_ms(now));
+    // The seed documents answer true and no host id; the newer upstream page answers the id
+    // (with "success", as its example shows).
+    if (opts_.create_answers == create_answer::host_id)
+        return reply(json::string(h.id));
+    return reply(true, false);
 }
 
 answer world::create_rent(tenant_state& t, std::string_view body, clock::time_point now)

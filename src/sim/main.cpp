@@ -33,10 +33,34 @@ amount x discount x hours of the period at once. --time-scale makes simulated ho
 Built-in tenants (unless --tenants): A27550582 (the demo tenant), B94230045, U00000001 (no
 real-name verification: creates answer 1037) and P00000001 (a wallet of 0.5).
 
+createquantity answers data true and no host id (the seed documents), or with --create-answers id
+the new host's id (the newer upstream page); GET|PUT /__sim/config {"create_answers":"true"|"id"}
+changes it at run time.
+
+Rate limit (--rate-limit-rps): per tenant account, every token of an account sharing it. The
+default algorithm is a sliding window: at most rps requests in any one second (for a fractional
+rps, n = max(1, floor(rps)) in any n/rps seconds); "bucket" is a token bucket of capacity rps.
+Throttled requests answer 220025, or 429 with Retry-After: the whole seconds until the limit
+admits again. /__sim/stats reports it: "rate_limit": {"rps", "algorithm", "mode", "admitted",
+"throttled", "by_tenant": {uuid: {"admitted", "throttled"}}}.
+
+Scripted faults: "the next N requests to path P answer X", set through /__sim/faults:
+  {"script": [{"path": "createquantity", "method": "POST", "count": 2, "code": 1005, "process": true}]}
+Keys: path (required; matches /v1 paths containing it), method (default any), count (default 1),
+and exactly one answer: code (an API code in an envelope; with http_status, under that status),
+http_status alone (that status with an HTML body, like the 502/503 fault) or reset: true (the
+connection is reset instead). process: true carries the request out first, then answers the
+script (a server that acted but answered an error); false (default) does not carry it out.
+retry_after: N adds a Retry-After header. A request takes the first entry that matches it and
+decrements its count; entries are removed at 0. Scripted requests are neither rate limited nor
+given random faults. "script" replaces the whole script; GET /__sim/faults shows what is left;
+POST /__sim/reset {"faults":true} clears it.
+
 Administration (no token, never faulted): GET /__sim/health, GET /__sim/stats,
 GET|PUT /__sim/faults (JSON with the fault option names below, in snake_case, e.g.
-{"latency_ms":200,"close_every":3,"paths":["createRent"]}), POST /__sim/reset
-({"state":true,"stats":true,"faults":false}), POST /__sim/time {"advance_ms":N},
+{"latency_ms":200,"close_every":3,"paths":["createRent"],"rate_limit_algorithm":"bucket"}),
+POST /__sim/reset ({"state":true,"stats":true,"faults":false}), POST /__sim/time {"advance_ms":N},
+GET|PUT /__sim/config {"create_answers":"true"|"id"},
 POST /__sim/tenants {"uuid","secret","balance","realName"},
 POST /__sim/hosts {"uuid","count","packageId","imageId","status":0|2}.
 
@@ -79,7 +103,7 @@ int main(int argc, char** argv)
 {
     options o;
     long token_ttl = 0, boot = 0, shutdown = 0, reboot = 0, disk = 0, latency = 0, jitter = 0;
-    std::string tenants_file, catalog_file, rate_mode = "code";
+    std::string tenants_file, catalog_file, rate_mode = "code", rate_algorithm = "sliding", create_answers = "true";
     std::vector<std::string> names;
 
     po::options_description desc(about);
@@ -123,8 +147,12 @@ int main(int argc, char** argv)
             "fault: fraction processed, half answered, then reset (RST)")
         ("reset-before-response-rate", po::value(&o.faults.reset_before_response_rate)->default_value(0.0),
             "fault: fraction processed, then reset without an answer")
+        ("create-answers", po::value(&create_answers)->default_value("true"),
+            "what createquantity answers: true (data true, no host id: the seed documents) or id (the new host's id)")
         ("rate-limit-rps", po::value(&o.faults.rate_limit_rps)->default_value(0.0),
-            "fault: requests per second allowed per tenant (token bucket); 0: no limit")
+            "fault: requests per second allowed per tenant account; 0: no limit")
+        ("rate-limit-algorithm", po::value(&rate_algorithm)->default_value("sliding"),
+            "how the limit counts: sliding (at most rps in any one-second window) or bucket (token bucket, bursts of rps)")
         ("rate-limit-mode", po::value(&rate_mode)->default_value("code"),
             "how the limit answers: code (HTTP 200, code 220025) or http (HTTP 429, Retry-After)")
         ("fault-path", po::value(&o.faults.paths)->composing(),
@@ -148,6 +176,13 @@ int main(int argc, char** argv)
         if (rate_mode != "code" && rate_mode != "http")
             throw std::runtime_error("--rate-limit-mode must be code or http");
         o.faults.rate_limit_mode = rate_mode == "http" ? rate_limit_answer::http_429 : rate_limit_answer::api_code;
+        if (rate_algorithm != "sliding" && rate_algorithm != "bucket")
+            throw std::runtime_error("--rate-limit-algorithm must be sliding or bucket");
+        o.faults.rate_limit_algorithm =
+            rate_algorithm == "bucket" ? rate_limiter::token_bucket : rate_limiter::sliding_window;
+        if (create_answers != "true" && create_answers != "id")
+            throw std::runtime_error("--create-answers must be id or true");
+        o.create_answers = create_answers == "id" ? create_answer::host_id : create_answer::true_value;
         o.token_ttl = std::chrono::milliseconds(token_ttl);
         o.boot_time = std::chrono::milliseconds(boot);
         o.shutdown_time = std::chrono::milliseconds(shutdown);

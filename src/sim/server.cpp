@@ -52,13 +52,6 @@ void reset(tcp::socket& s)
     s.close(ec);
 }
 
-std::string html_error(unsigned status)
-{
-    return "<html><head><title>" + std::to_string(status) + " " +
-           (status == 502 ? "Bad Gateway" : "Service Temporarily Unavailable") + "</title></head><body><center><h1>" +
-           std::to_string(status) + "</h1></center><hr><center>nginx</center></body></html>\n";
-}
-
 }   // namespace
 
 struct server::impl
@@ -210,10 +203,12 @@ struct server::impl
 
             detail::answer a;
             std::string_view fault;
-            if (faultable && world->chance(f.http_error_rate))
+            // A scripted fault answers instead of the random ones (handle() consumes it).
+            bool scripted = world->scripted(req.method_string(), path);
+            if (!scripted && faultable && world->chance(f.http_error_rate))
             {
                 a.status = std::uniform_int_distribution<int>(0, 1)(world->rng) ? 503 : 502;
-                a.body = html_error(a.status);
+                a.body = detail::html_error(a.status);
                 a.route = std::string(req.method_string()) + " " + std::string(path);
                 fault = "http_error";
             }
@@ -221,7 +216,15 @@ struct server::impl
             {
                 std::string_view token = req["Finovy-Access-Token"];
                 a = world->handle(req.method_string(), target, req.body(), token, clock::now());
-                faultable = faultable && a.faultable;
+                if (a.reset)
+                {
+                    log(req, a, "scripted reset");
+                    reset(lowest.socket());
+                    co_return;
+                }
+                if (a.scripted)
+                    fault = "scripted";   // counted by the world
+                faultable = faultable && a.faultable && !a.scripted;
                 if (faultable && world->chance(f.reset_before_response_rate))
                 {
                     world->injected["reset_before_response"]++;
@@ -241,7 +244,7 @@ struct server::impl
                     fault = "truncated";
                 }
             }
-            if (!fault.empty())
+            if (!fault.empty() && !a.scripted)
                 world->injected[std::string(fault)]++;
 
             http::response<http::string_body> res{static_cast<http::status>(a.status), req.version()};
@@ -401,6 +404,12 @@ fault_options server::faults()
 void server::set_faults(const fault_options& f)
 {
     impl_->sync([this, &f] { impl_->world->faults = f; });
+}
+
+void server::script(const scripted_fault& f)
+{
+    validate(f);
+    impl_->sync([this, &f] { impl_->world->faults.script.push_back(f); });
 }
 
 void server::advance_time(std::chrono::milliseconds simulated)

@@ -40,6 +40,25 @@ std::string_view strip_prefix(std::string_view s, std::string_view prefix, bool&
     return matched ? s.substr(prefix.size()) : s;
 }
 
+// "GET /v1/pve/open/one/{id}": the route of a request, for stats and logs.
+std::string route_of(std::string_view method, std::string_view path)
+{
+    std::string r(method);
+    r += ' ';
+    bool matched = false;
+    for (std::string_view p : {"/v1/pve/open/packAge/", "/v1/pve/open/operate/", "/v1/pve/open/reboot/",
+                               "/v1/pve/open/one/", "/v1/pve/open/delete/", "/v1/PveMachineHardDisk/open/info/"})
+    {
+        strip_prefix(path, p, matched);
+        if (matched)
+            return r + std::string(p) + (p.find("packAge") != std::string_view::npos ? "{type}" : "{id}");
+    }
+    strip_prefix(path, "/v1/PveMachineHardDisk/open/memoryTotal/", matched);
+    if (matched)
+        return r + "/v1/PveMachineHardDisk/open/memoryTotal/{area}";
+    return r + std::string(path);
+}
+
 }   // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -178,23 +197,6 @@ answer world::fail(int code, std::string msg)
     return a;
 }
 
-bool world::rate_limited(tenant_state& t, clock::time_point now)
-{
-    if (faults.rate_limit_rps <= 0)
-        return false;
-    double burst = std::max(1.0, faults.rate_limit_rps);
-    if (t.bucket_at == clock::time_point{})
-        t.bucket = burst;
-    else
-        t.bucket = std::min(
-            burst, t.bucket + std::chrono::duration<double>(now - t.bucket_at).count() * faults.rate_limit_rps);
-    t.bucket_at = now;
-    if (t.bucket < 1)
-        return true;
-    t.bucket -= 1;
-    return false;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Routing.
 
@@ -211,64 +213,60 @@ answer world::handle(std::string_view method, std::string_view target, std::stri
         a.faultable = false;
         return a;
     }
+    if (auto it = find_script(method, path); it != faults.script.end())
+    {
+        scripted_fault f = *it;
+        if (--it->count == 0)
+            faults.script.erase(it);
+        injected["scripted"]++;
+        answer real;
+        if (f.process)
+            real = route(method, path, query, body, token, now, false);
+        else
+            requests_by_route_[real.route = route_of(method, path)]++;
+        return scripted_answer(f, std::move(real));
+    }
+    return route(method, path, query, body, token, now, true);
+}
 
+answer world::route(std::string_view method, std::string_view path, std::string_view query, std::string_view body,
+                    std::string_view token, clock::time_point now, bool limit)
+{
     answer a;
-    auto finish = [&](answer r, std::string route) {
-        r.route = std::move(route);
+    auto finish = [&](answer r) {
+        r.route = route_of(method, path);
         requests_by_route_[r.route]++;
         return r;
     };
 
     if (path == "/v1/auth/getToken")
-    {
-        if (method != "POST")
-            return finish(fail(1001, "请求方法错误"), std::string(method) + " /v1/auth/getToken");
-        a = get_token(body, now);
-        return finish(std::move(a), "POST /v1/auth/getToken");
-    }
+        return finish(method == "POST" ? get_token(body, now) : fail(1001, "请求方法错误"));
 
     // Every other endpoint needs a live token.
-    auto route_name = [&]() -> std::string {
-        std::string r(method);
-        r += ' ';
-        bool matched = false;
-        for (std::string_view p : {"/v1/pve/open/packAge/", "/v1/pve/open/operate/", "/v1/pve/open/reboot/",
-                                   "/v1/pve/open/one/", "/v1/pve/open/delete/", "/v1/PveMachineHardDisk/open/info/"})
-        {
-            strip_prefix(path, p, matched);
-            if (matched)
-                return r + std::string(p) + (p.find("packAge") != std::string_view::npos ? "{type}" : "{id}");
-        }
-        strip_prefix(path, "/v1/PveMachineHardDisk/open/memoryTotal/", matched);
-        if (matched)
-            return r + "/v1/PveMachineHardDisk/open/memoryTotal/{area}";
-        return r + std::string(path);
-    };
-
     auto it = tokens_.find(std::string(token));
     if (token.empty() || it == tokens_.end() || it->second.expires <= now)
     {
         if (it != tokens_.end())
             tokens_.erase(it);
-        return finish(fail(401, token.empty() ? "身份认证失败: 缺少Finovy-Access-Token" : "身份认证失败: token无效或已过期"),
-                      route_name());
+        return finish(fail(401, token.empty() ? "身份认证失败: 缺少Finovy-Access-Token" : "身份认证失败: token无效或已过期"));
     }
     tenant_state& t = *it->second.owner;
     t.requests++;
-    if (should_fault(path) && rate_limited(t, now))
-    {
-        injected["rate_limit"]++;
-        if (faults.rate_limit_mode == rate_limit_answer::http_429)
+    if (limit && faults.rate_limit_rps > 0 && should_fault(path))
+        if (auto wait = rate_limited(t, now))
         {
-            a.status = 429;
-            a.body = "Too Many Requests";
-            a.retry_after = 1;
+            injected["rate_limit"]++;
+            if (faults.rate_limit_mode == rate_limit_answer::http_429)
+            {
+                a.status = 429;
+                a.body = "Too Many Requests";
+                a.retry_after = retry_after_seconds(*wait);   // whole seconds until the limit admits again
+            }
+            else
+                a = fail(220025, "请求太过频繁,请稍后再试");
+            a.tenant = t.cfg.uuid;
+            return finish(std::move(a));
         }
-        else
-            a = fail(220025, "请求太过频繁,请稍后再试");
-        a.tenant = t.cfg.uuid;
-        return finish(std::move(a), route_name());
-    }
 
     auto is = [&](std::string_view verb, std::string_view p) { return method == verb && path == p; };
     auto tail = [&](std::string_view verb, std::string_view p, std::string_view& rest) {
@@ -315,7 +313,7 @@ answer world::handle(std::string_view method, std::string_view target, std::stri
         a.body = R"({"code":404,"msg":"no such endpoint","data":null})";
     }
     a.tenant = t.cfg.uuid;
-    return finish(std::move(a), route_name());
+    return finish(std::move(a));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 #ifndef FINOVY_SIM_WORLD_HPP
 #define FINOVY_SIM_WORLD_HPP
 
+#include "limits.hpp"
+
 #include <finovy/sim/options.hpp>
 
 #include <boost/json.hpp>
@@ -21,7 +23,6 @@
 namespace finovy::sim::detail {
 
 namespace json = boost::json;
-using clock = std::chrono::steady_clock;
 
 struct image_def
 {
@@ -59,8 +60,7 @@ struct tenant_state
     std::vector<host_rec*> hosts;      // in creation order
     std::vector<disk_rec*> disks;      // in creation order
     std::uint64_t requests = 0;
-    double bucket = 0;                 // rate limiter tokens
-    clock::time_point bucket_at{};
+    rate_window limit;                 // shared by every token of the account
 };
 
 struct host_rec
@@ -102,8 +102,17 @@ struct answer
     std::string route;                 // "GET /v1/pve/open/one/{id}", for stats and logs
     std::string tenant;                // uuid, when authenticated
     bool faultable = true;             // false for /__sim
+    bool scripted = false;             // a scripted fault's answer: no random fault on top
+    bool reset = false;                // reset the connection instead of answering
     std::optional<unsigned> retry_after;
 };
+
+// An nginx-like error page, what gateways answer.
+std::string html_error(unsigned status);
+
+// Scripted faults as JSON (the "script" of /__sim/faults); parse_script throws std::invalid_argument.
+json::array script_json(const std::vector<scripted_fault>& script);
+std::vector<scripted_fault> parse_script(const json::value& v);
 
 class world
 {
@@ -119,6 +128,8 @@ public:
     std::mt19937_64 rng;
     bool should_fault(std::string_view path) const;
     bool chance(double p);
+    // Whether a scripted fault will answer this request (handle() consumes it).
+    bool scripted(std::string_view method, std::string_view path) const;
 
     // Counters the HTTP layer updates.
     std::uint64_t connections_accepted = 0, connections_open = 0;
@@ -169,7 +180,15 @@ private:
     json::object disk_json(disk_rec& d, std::int64_t now_ms);
     answer reply(const json::value& data, bool success_field = true);
     answer fail(int code, std::string msg);
-    bool rate_limited(tenant_state& t, clock::time_point now);
+    // nullopt: admitted; otherwise how long until the account's limit admits a request.
+    std::optional<clock::duration> rate_limited(tenant_state& t, clock::time_point now);
+    json::object rate_limit_stats() const;
+    std::vector<scripted_fault>::iterator find_script(std::string_view method, std::string_view path);
+    answer scripted_answer(const scripted_fault& f, answer real);
+
+    // Serves a /v1 request; `limit`: subject to the rate limit.
+    answer route(std::string_view method, std::string_view path, std::string_view query, std::string_view body,
+                 std::string_view token, clock::time_point now, bool limit);
 
     answer get_token(std::string_view body, clock::time_point now);
     answer list_images();
@@ -191,6 +210,7 @@ private:
     answer get_disk(tenant_state& t, std::string_view id, clock::time_point now);
     answer update_disk(tenant_state& t, std::string_view body, clock::time_point now);
     answer disk_total(tenant_state& t, std::string_view area, clock::time_point now);
+    json::object config_json() const;
     answer admin(std::string_view method, std::string_view path, std::string_view body, clock::time_point now);
 
     options opts_;
@@ -204,6 +224,7 @@ private:
     std::int64_t epoch_ms_ = 0;        // wall clock at start
     std::int64_t offset_ms_ = 0;       // advance()d simulated time
     std::map<std::string, std::uint64_t> requests_by_route_;
+    std::map<std::string, rate_limit_counts> limit_counts_;   // by tenant uuid
     std::uint64_t tokens_issued_ = 0;
     std::uint64_t trace_seq_ = 0;
     int next_port_ = 50000;

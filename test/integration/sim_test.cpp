@@ -209,6 +209,119 @@ BOOST_AUTO_TEST_CASE(fault_rate_limits)
     BOOST_TEST(r.headers["Retry-After"] == "1");
     std::this_thread::sleep_for(1100ms);
     BOOST_TEST(get("/v1/pve/open/image").code() == 0);
+    auto lim = sim.stats().at("rate_limit");
+    BOOST_TEST(lim.at("admitted").as_uint64() == 2u);
+    BOOST_TEST(lim.at("throttled").as_uint64() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_window_retry_after_and_stats)
+{
+    // One request in any two seconds: the second waits for the whole window.
+    BOOST_TEST(admin(http::verb::put, "/__sim/faults", R"({"rate_limit_rps": 0.5, "rate_limit_mode": "http"})").status == 200u);
+    BOOST_TEST(get("/v1/pve/open/image").code() == 0);
+    auto r = get("/v1/pve/open/image");
+    BOOST_TEST(r.status == 429u);
+    BOOST_TEST(r.headers["Retry-After"] == "2");
+    BOOST_TEST(get("/v1/pve/open/one/nope").status == 429u);   // the same window for every path
+    auto st = admin(http::verb::get, "/__sim/stats").json();
+    auto lim = st.at("rate_limit");
+    BOOST_TEST(lim.at("rps").as_double() == 0.5);
+    BOOST_TEST(lim.at("algorithm").as_string() == "sliding");
+    BOOST_TEST(lim.at("mode").as_string() == "http");
+    BOOST_TEST(lim.at("admitted").to_number<int>() == 1);
+    BOOST_TEST(lim.at("throttled").to_number<int>() == 2);
+    BOOST_TEST(lim.at("by_tenant").at("A27550582").at("throttled").to_number<int>() == 2);
+    BOOST_TEST(st.at("faults_injected").at("rate_limit").to_number<int>() == 2);
+    BOOST_TEST(st.at("requests").at("by_route").at("GET /v1/pve/open/image").to_number<int>() == 2);
+
+    auto f = admin(http::verb::put, "/__sim/faults", R"({"rate_limit_algorithm": "bucket"})");
+    BOOST_TEST(f.json().at("rate_limit_algorithm").as_string() == "bucket");
+    BOOST_TEST((sim.faults().rate_limit_algorithm == finovy::sim::rate_limiter::token_bucket));
+    BOOST_TEST(admin(http::verb::put, "/__sim/faults", R"({"rate_limit_algorithm": "leaky"})").status == 400u);
+    BOOST_TEST(admin(http::verb::post, "/__sim/reset", R"({"state": false})").status == 200u);
+    lim = admin(http::verb::get, "/__sim/stats").json().at("rate_limit");
+    BOOST_TEST(lim.at("admitted").to_number<int>() == 0);
+    BOOST_TEST(lim.at("throttled").to_number<int>() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(scripted_faults_through_the_faults_endpoint)
+{
+    auto set = admin(http::verb::put, "/__sim/faults",
+                     R"({"script": [{"path": "/v1/pve/open/createquantity", "method": "POST", "count": 2,
+                                     "code": 1005, "process": true}]})");
+    BOOST_TEST_REQUIRE(set.status == 200u, set.body);
+    const std::string body = R"({"packageId":"Ofc2C4G8xx","imageId":"4005"})";
+    auto r = post("/v1/pve/open/createquantity", body);
+    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.code() == 1005);
+    auto left = admin(http::verb::get, "/__sim/faults").json().at("script");
+    BOOST_TEST(left.at(0).at("count").to_number<int>() == 1);
+    BOOST_TEST(post("/v1/pve/open/createquantity", body).code() == 1005);
+    BOOST_TEST(admin(http::verb::get, "/__sim/faults").json().at("script").as_array().empty());
+    BOOST_TEST(post("/v1/pve/open/createquantity", body).code() == 0);
+    BOOST_TEST(hosts() == 3);   // the two scripted ones were carried out
+    BOOST_TEST(http.connected());   // an API error answer keeps the connection
+    BOOST_TEST(sim.stats().at("faults_injected").at("scripted").as_uint64() == 2u);
+    BOOST_TEST(admin(http::verb::put, "/__sim/faults", R"({"script": [{"path": "x"}]})").status == 400u);
+}
+
+BOOST_AUTO_TEST_CASE(scripted_faults_in_process)
+{
+    const std::string body = R"({"packageId":"Ofc2C4G8xx","imageId":"4005"})";
+    // A gateway error: not carried out, whatever the random faults say.
+    fault_options f;
+    f.malformed_rate = 1;
+    sim.set_faults(f);
+    sim.script({.path = "createquantity", .http_status = 503, .retry_after = 3});
+    auto r = post("/v1/pve/open/createquantity", body);
+    BOOST_TEST(r.status == 503u);
+    BOOST_TEST(r.body.find("<html>") == 0u);
+    BOOST_TEST(r.headers["Retry-After"] == "3");
+    sim.set_faults({});
+    BOOST_TEST(hosts() == 0);
+
+    // A reset before the answer, carried out or not.
+    sim.script({.path = "createquantity", .reset = true});
+    sim.script({.path = "createquantity", .method = "POST", .process = true, .reset = true});
+    BOOST_TEST(post("/v1/pve/open/createquantity", body).ec);
+    BOOST_TEST(hosts() == 0);
+    BOOST_TEST(post("/v1/pve/open/createquantity", body).ec);
+    BOOST_TEST(hosts() == 1);
+
+    // A code under a chosen status; then the script is cleared by a reset of the faults.
+    sim.script({.path = "/one/", .count = 5, .code = 503, .http_status = 503});
+    r = get("/v1/pve/open/one/anything");
+    BOOST_TEST(r.status == 503u);
+    BOOST_TEST(r.code() == 503);
+    BOOST_TEST(sim.faults().script.at(0).count == 4u);
+    BOOST_CHECK_THROW(sim.script({.path = "x", .code = 1005, .reset = true}), std::invalid_argument);
+    BOOST_CHECK_THROW(sim.script({.path = "x"}), std::invalid_argument);
+    BOOST_TEST(admin(http::verb::post, "/__sim/reset", R"({"state": false, "faults": true})").status == 200u);
+    BOOST_TEST(sim.faults().script.empty());
+    BOOST_TEST(get("/v1/pve/open/one/anything").code() == 1021);
+}
+
+BOOST_AUTO_TEST_CASE(createquantity_answers_true_or_the_id)
+{
+    const std::string body = R"({"packageId":"Ofc2C4G8xx","imageId":"4005"})";
+    BOOST_TEST(post("/v1/pve/open/createquantity", body).json().at("data").as_bool());
+    BOOST_TEST(admin(http::verb::get, "/__sim/config").json().at("create_answers").as_string() == "true");
+    BOOST_TEST(admin(http::verb::put, "/__sim/config", R"({"create_answers": "id"})").status == 200u);
+    auto r = post("/v1/pve/open/createquantity", body);
+    BOOST_TEST_REQUIRE(r.json().at("data").is_string());
+    BOOST_TEST(r.json().at("data").as_string() == newest_host());
+    BOOST_TEST(admin(http::verb::put, "/__sim/config", R"({"create_answers": 1})").status == 400u);
+
+    // The in-process option.
+    auto o = fast_sim_options();
+    o.create_answers = finovy::sim::create_answer::host_id;
+    finovy::sim::server with_id(o);
+    with_id.start();
+    raw_https h(with_id.port(), with_id.ca_file());
+    auto created = h.post("/v1/pve/open/createquantity", body, static_token);
+    BOOST_TEST_REQUIRE(created.code() == 0);
+    std::string id(created.json().at("data").as_string());
+    BOOST_TEST(h.get("/v1/pve/open/one/" + id, static_token).json().at("data").at("id").as_string() == id);
 }
 
 BOOST_AUTO_TEST_CASE(errors_with_http_statuses)
@@ -316,7 +429,8 @@ BOOST_AUTO_TEST_SUITE(sim_executable)
 BOOST_AUTO_TEST_CASE(prints_its_address_serves_and_stops_on_sigterm)
 {
     auto dir = temp_dir();
-    child sim({FINOVY_SIM_EXE, "--port", "0", "--cert-dir", dir, "--static-token", "exe-token", "--boot-ms", "10"});
+    child sim({FINOVY_SIM_EXE, "--port", "0", "--cert-dir", dir, "--static-token", "exe-token", "--boot-ms", "10",
+               "--create-answers", "id", "--rate-limit-algorithm", "bucket"});
     auto first = sim.read_line();
     BOOST_TEST_REQUIRE(first.rfind("finovy-sim listening on https://127.0.0.1:", 0) == 0u, first);
     auto port = static_cast<unsigned short>(std::stoi(first.substr(first.rfind(':') + 1)));
@@ -327,6 +441,9 @@ BOOST_AUTO_TEST_CASE(prints_its_address_serves_and_stops_on_sigterm)
 
     raw_https h(port, dir + "/ca.pem");
     BOOST_TEST(h.get("/v1/pve/open/image", "exe-token").code() == 0);
+    auto created = h.post("/v1/pve/open/createquantity", R"({"packageId":"Ofc2C4G8xx","imageId":"4005"})", "exe-token");
+    BOOST_TEST(created.json().at("data").is_string());
+    BOOST_TEST(h.get("/__sim/faults").json().at("rate_limit_algorithm").as_string() == "bucket");
     sim.signal(SIGTERM);
     auto r = sim.wait(10s);
     BOOST_TEST(r.exit_code == 0, r.err);
@@ -350,11 +467,14 @@ BOOST_AUTO_TEST_CASE(help_documents_every_flag)
                       "--time-scale", "--pending-rate", "--latency-ms", "--latency-jitter-ms", "--http-error-rate",
                       "--malformed-rate", "--truncated-rate", "--close-every", "--reset-mid-response-rate",
                       "--reset-before-response-rate", "--rate-limit-rps", "--rate-limit-mode", "--fault-path",
-                      "--error-http-status", "--seed", "--log-requests", "Status 3"})
+                      "--error-http-status", "--seed", "--log-requests", "Status 3", "--create-answers",
+                      "--rate-limit-algorithm", "/__sim/config", "Scripted faults", "\"script\"", "process"})
         BOOST_TEST(r.out.find(flag) != std::string::npos, flag);
     auto bad = run_process({FINOVY_SIM_EXE, "--http-error-rate", "2"});
     BOOST_TEST(bad.exit_code == 2);
     BOOST_TEST(run_process({FINOVY_SIM_EXE, "--nonsense"}).exit_code == 2);
+    BOOST_TEST(run_process({FINOVY_SIM_EXE, "--create-answers", "maybe"}).exit_code == 2);
+    BOOST_TEST(run_process({FINOVY_SIM_EXE, "--rate-limit-algorithm", "leaky"}).exit_code == 2);
 }
 
 BOOST_AUTO_TEST_CASE(plain_http_for_debugging)

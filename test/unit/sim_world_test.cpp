@@ -1,100 +1,10 @@
 // The simulator's rules, driven directly with a controlled clock: lifecycle timings, every
 // documented error code, billing, expiry, tenant isolation, disks and pagination.
-#include "../../src/sim/world.hpp"
-
-#include <boost/json/parse.hpp>
-#include <boost/test/unit_test.hpp>
+#include "sim_world_support.hpp"
 
 #include <set>
 
-using namespace finovy::sim;
-using namespace finovy::sim::detail;
-using namespace std::chrono_literals;
-namespace json = boost::json;
-
-namespace {
-
-struct reply
-{
-    unsigned status;
-    int code;
-    json::value data;
-    std::string msg;
-};
-
-struct sim_world
-{
-    options opts;
-    clock::time_point now = clock::now();
-    std::unique_ptr<world> w;
-    std::string token = "static-test-token";
-
-    explicit sim_world(options o = {}) : opts(std::move(o))
-    {
-        opts.static_tokens.push_back(token);
-        w = std::make_unique<world>(opts, 42, now);
-    }
-
-    reply call(std::string_view method, std::string_view target, std::string_view body = {},
-               std::optional<std::string> tok = std::nullopt)
-    {
-        auto a = w->handle(method, target, body, tok ? *tok : token, now);
-        reply r{a.status, -1, nullptr, {}};
-        boost::system::error_code ec;
-        auto v = json::parse(a.body, ec);
-        if (!ec && v.is_object())
-        {
-            r.code = static_cast<int>(v.at("code").to_number<std::int64_t>());
-            if (auto* d = v.as_object().if_contains("data"))
-                r.data = *d;
-            if (auto* m = v.as_object().if_contains("msg"); m && m->is_string())
-                r.msg = m->as_string();
-        }
-        return r;
-    }
-
-    int code(std::string_view method, std::string_view target, std::string_view body = {})
-    {
-        return call(method, target, body).code;
-    }
-
-    std::string login(const tenant& t)
-    {
-        auto r = call("POST", "/v1/auth/getToken",
-                      json::serialize(json::object{{"uuid", t.uuid}, {"secret", t.secret}}), "");
-        BOOST_REQUIRE_EQUAL(r.code, 0);
-        return std::string(r.data.at("token").as_string());
-    }
-
-    std::string status(const std::string& id) { return std::string(call("GET", "/v1/pve/open/one/" + id).data.at("status").as_string()); }
-
-    // A pay-as-you-go host of the demo tenant, by package and image.
-    std::string create(std::string pkg = "Wy1KiMqtPO", std::string img = "507")
-    {
-        auto r = call("POST", "/v1/pve/open/createquantity",
-                      json::serialize(json::object{{"packageId", pkg}, {"imageId", img}}));
-        BOOST_REQUIRE_EQUAL(r.code, 0);
-        BOOST_REQUIRE(r.data.as_bool());
-        auto page = call("GET", "/v1/pve/open/mypage?page=1&pageSize=1");
-        return std::string(page.data.at("data").as_array().at(0).at("id").as_string());
-    }
-
-    void start(const std::string& id)
-    {
-        BOOST_REQUIRE_EQUAL(code("GET", "/v1/pve/open/operate/" + id + "?type=1"), 0);
-        now += opts.boot_time;
-        BOOST_REQUIRE_EQUAL(status(id), "2");
-    }
-
-    void stop(const std::string& id)
-    {
-        BOOST_REQUIRE_EQUAL(code("GET", "/v1/pve/open/operate/" + id + "?type=0"), 0);
-        now += opts.shutdown_time;
-        BOOST_REQUIRE_EQUAL(status(id), "0");
-    }
-};
-
-}   // namespace
+using namespace sim_test;
 
 BOOST_AUTO_TEST_SUITE(sim_rules)
 
@@ -432,21 +342,31 @@ BOOST_AUTO_TEST_CASE(disk_rules_and_codes)
     BOOST_TEST(s.code("POST", "/v1/PveMachineHardDisk/open/getList", R"({"page":1})") == 1007);
 }
 
-BOOST_AUTO_TEST_CASE(rate_limit_and_unknown_routes)
+BOOST_AUTO_TEST_CASE(mounting_a_disk_being_destroyed_answers_it_is_gone)
+{
+    // Issue 11, defect 14: this answered 220002 "already mounted".
+    options o;
+    o.disk_time = 50ms;
+    sim_world s(o);
+    auto host = s.create("Ofc2C4G8xx", "4005");
+    s.start(host);
+    s.stop(host);
+    auto d = s.call("POST", "/v1/PveMachineHardDisk/open/create", R"({"area":0,"memory":20,"isMount":0})");
+    BOOST_TEST_REQUIRE(d.code == 0);
+    std::string id(d.data.as_string());
+    auto mount = [&] {
+        return s.code("POST", "/v1/PveMachineHardDisk/open/pveCreate", json::serialize(json::object{{"id", id}, {"pveId", host}}));
+    };
+    BOOST_TEST(s.code("PUT", "/v1/PveMachineHardDisk/open/updateStatus", json::serialize(json::object{{"id", id}, {"status", "5"}})) == 0);
+    BOOST_TEST(s.call("GET", "/v1/PveMachineHardDisk/open/info/" + id).data.at("status").as_string() == "4");
+    BOOST_TEST(mount() == 220001);
+    s.now += 50ms;
+    BOOST_TEST(mount() == 220001);   // and once it is gone
+}
+
+BOOST_AUTO_TEST_CASE(unknown_routes_and_error_statuses)
 {
     sim_world s;
-    s.w->faults.rate_limit_rps = 2;
-    BOOST_TEST(s.code("GET", "/v1/pve/open/image") == 0);
-    BOOST_TEST(s.code("GET", "/v1/pve/open/image") == 0);
-    BOOST_TEST(s.code("GET", "/v1/pve/open/image") == 220025);
-    s.now += 500ms;
-    BOOST_TEST(s.code("GET", "/v1/pve/open/image") == 0);
-    s.w->faults.rate_limit_mode = rate_limit_answer::http_429;
-    auto a = s.w->handle("GET", "/v1/pve/open/image", "", s.token, s.now);
-    BOOST_TEST(a.status == 429u);
-    BOOST_TEST(a.retry_after.value() == 1u);
-    s.w->faults.rate_limit_rps = 0;
-
     BOOST_TEST(s.w->handle("GET", "/v1/nothing/here", "", s.token, s.now).status == 404u);
     s.w->faults.error_http_status = true;
     BOOST_TEST(s.w->handle("GET", "/v1/pve/open/one/nope", "", s.token, s.now).status == 404u);
@@ -457,13 +377,19 @@ BOOST_AUTO_TEST_CASE(faults_json_round_trip)
 {
     fault_options f;
     merge_faults(f, json::parse(R"({"latency_ms": 200, "close_every": 3, "paths": ["createRent"],
-                                    "rate_limit_mode": "http", "http_error_rate": 0.5})").as_object());
+                                    "rate_limit_mode": "http", "http_error_rate": 0.5,
+                                    "rate_limit_algorithm": "bucket"})").as_object());
     BOOST_TEST(f.latency.count() == 200);
     BOOST_TEST(f.close_every == 3u);
     BOOST_TEST(f.paths.size() == 1u);
     BOOST_TEST((f.rate_limit_mode == rate_limit_answer::http_429));
+    BOOST_TEST((f.rate_limit_algorithm == rate_limiter::token_bucket));
     auto j = to_json(f);
     BOOST_TEST(j.at("http_error_rate").as_double() == 0.5);
+    BOOST_TEST(j.at("rate_limit_algorithm").as_string() == "bucket");
+    BOOST_TEST(to_json(fault_options{}).at("rate_limit_algorithm").as_string() == "sliding");   // the default
+    BOOST_CHECK_THROW(merge_faults(f, json::parse(R"({"rate_limit_algorithm": "leaky"})").as_object()),
+                      std::invalid_argument);
     BOOST_CHECK_THROW(merge_faults(f, json::parse(R"({"latency_ms": -1})").as_object()), std::invalid_argument);
     BOOST_CHECK_THROW(merge_faults(f, json::parse(R"({"nonsense": 1})").as_object()), std::invalid_argument);
     BOOST_CHECK_THROW(merge_faults(f, json::parse(R"({"malformed_rate": 2})").as_object()), std::invalid_argument);

@@ -25,7 +25,39 @@ struct tenant
 enum class rate_limit_answer
 {
     api_code,   // HTTP 200 with {"code":220025}
-    http_429,   // HTTP 429 Too Many Requests, no envelope
+    http_429,   // HTTP 429 Too Many Requests, no envelope, Retry-After: whole seconds until admitted
+};
+
+// How the rate limit counts. Both are per tenant account: every token of an account shares it,
+// as several processes sharing one account see it.
+enum class rate_limiter
+{
+    // At most rps requests in any sliding window of one second (for a fractional rps:
+    // n = max(1, floor(rps)) requests in any n / rps seconds). Only admitted requests count.
+    sliding_window,
+    // A token bucket of capacity max(1, rps) refilled at rps per second: bursts of up to
+    // rps, then a steady rps, so up to about 2 x rps in one second.
+    token_bucket,
+};
+
+// A scripted fault: "the next `count` requests to `path` answer this". Entries are consumed in
+// order: a request takes the first entry that matches it and decrements its count; an entry
+// whose count reaches 0 is removed. Scripts apply to /v1 paths only, whatever
+// fault_options::paths says; a scripted request is neither rate limited nor given a random fault.
+// Exactly one answer: `code` (with or without `http_status`), `http_status` alone, or `reset`.
+struct scripted_fault
+{
+    std::string path;          // matches requests whose path contains this (like fault_options::paths)
+    std::string method;        // "GET", "POST", ... (any case); empty: any method
+    unsigned count = 1;        // how many matching requests this entry answers
+    int code = 0;              // an API code in an envelope: HTTP 200, or the matching status with
+                               // error_http_status, or `http_status` when also given
+    unsigned http_status = 0;  // without `code`: this status with an HTML body, like the 502/503 fault
+    unsigned retry_after = 0;  // seconds; when not 0, sent as Retry-After
+    bool process = false;      // true: the request is carried out first, then the scripted answer
+                               // replaces the real one (a server that acted but answered an error);
+                               // false: it is not carried out
+    bool reset = false;        // instead of an answer, reset the connection (RST)
 };
 
 // Faults injected into the answers of /v1 endpoints (never into /__sim).
@@ -40,11 +72,20 @@ struct fault_options
     unsigned close_every = 0;                      // close the connection after every N-th answer, silently
     double reset_mid_response_rate = 0;            // processed; half the answer is sent, then RST
     double reset_before_response_rate = 0;         // processed; RST instead of an answer
-    double rate_limit_rps = 0;                     // per tenant; 0 disables the limit
+    double rate_limit_rps = 0;                     // per tenant account; 0 disables the limit
     rate_limit_answer rate_limit_mode = rate_limit_answer::api_code;
+    rate_limiter rate_limit_algorithm = rate_limiter::sliding_window;
     double pending_rate = 0;                       // creates answer 6005 "creation pending"
     bool error_http_status = false;                // API errors carry a matching 4xx/5xx status
     std::vector<std::string> paths;                // only requests whose path contains one of these; empty: all
+    std::vector<scripted_fault> script;            // scripted answers, consumed in order (see scripted_fault)
+};
+
+// What a successful createquantity answers: the documents disagree.
+enum class create_answer
+{
+    true_value,   // data true, and no host id (the seed documents)
+    host_id,      // data the new host's id (the newer upstream/host-3.createquantity.md)
 };
 
 struct options
@@ -64,6 +105,7 @@ struct options
     std::chrono::milliseconds reboot_time{1500};   // reboot: 2 -> 1 -> 2
     std::chrono::milliseconds disk_time{500};      // mount, unmount and destroy of a disk
     double time_scale = 1.0;                       // simulated seconds per real second (billing, periods)
+    create_answer create_answers = create_answer::true_value;   // changeable at run time: /__sim/config
 
     fault_options faults;
     std::uint64_t seed = 0;                        // 0: seeded from the clock
@@ -77,9 +119,14 @@ std::vector<tenant> default_tenants();
 // The built-in catalog of images and packages, as JSON text (the format --catalog reads).
 const char* default_catalog_json();
 
-// JSON <-> fault_options, the format of /__sim/faults. Unknown keys are errors.
+// JSON <-> fault_options, the format of /__sim/faults. Unknown keys are errors. A "script" key
+// replaces the whole script: an array of objects with the keys of scripted_fault ("path" required;
+// "method", "count", "code", "http_status", "retry_after", "process", "reset" optional).
 boost::json::object to_json(const fault_options& f);
 void merge_faults(fault_options& f, const boost::json::object& changes);   // throws std::invalid_argument
+
+// Throws std::invalid_argument unless `f` names exactly one answer and a count of at least 1.
+void validate(const scripted_fault& f);
 
 }   // namespace finovy::sim
 

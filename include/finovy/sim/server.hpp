@@ -45,8 +45,14 @@ public:
     boost::json::object stats();                                // see /__sim/stats
     void reset_stats();
     void reset_state();                                         // hosts, disks, tokens, wallets
-    fault_options faults();
-    void set_faults(const fault_options& f);
+    fault_options faults();                                     // with what is left of the script
+    void set_faults(const fault_options& f);                    // replaces the script too
+    // Appends a scripted fault: the next f.count requests whose path contains f.path (and whose
+    // method is f.method, when given) get its answer. For example, a server that acts on a create
+    // but answers "request in progress", twice:
+    //     sim.script({.path = "createquantity", .method = "POST", .count = 2, .code = 1005, .process = true});
+    // Throws std::invalid_argument unless f names exactly one answer (see scripted_fault).
+    void script(const scripted_fault& f);
     void advance_time(std::chrono::milliseconds simulated);      // moves the simulated clock forward
     void upsert_tenant(const tenant& t);
     // Creates hosts directly (no billing, no faults); returns their ids.
