@@ -127,6 +127,7 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     connection_ptr first = std::move(op->first);   // on whose strand this coroutine runs
     bool slot = op->slot_taken;
+    std::uint64_t epoch = op->slot_epoch;
     auto& spec = op->spec;
     auto& diag = op->diag;
     const auto deadline = steady_clock::now() + op->call.deadline.value_or(self->opts.deadline);
@@ -153,19 +154,34 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
             if (auto ec = co_await self->token_for(token, deadline, diag))
                 co_return ec;
         }
-        if (!slot && !self->try_send_slot())
+        // A send slot, then a connection. A slot granted before the governor last slowed down is
+        // not used: the calls that waited for a connection meanwhile must not all go at once.
+        connection_ptr conn;
+        bool on_its_strand = false;
+        for (;;)
         {
-            if (first)
-                self->give_back(std::move(first));
-            if (auto ec = co_await self->send_slot(op->call.background, deadline, diag))
-                co_return ec;
+            if (!slot)
+            {
+                epoch = self->slot_epoch();
+                if (!self->try_send_slot())
+                {
+                    if (first)
+                        self->give_back(std::move(first));
+                    if (auto ec = co_await self->send_slot(op->call.background, deadline, diag))
+                        co_return ec;
+                    epoch = self->slot_epoch();
+                }
+            }
+            slot = false;
+            on_its_strand = first != nullptr;
+            conn = first ? std::move(first) : self->acquire_now();
+            if (!conn)
+                if (auto ec = co_await self->acquire(conn, deadline, diag))
+                    co_return ec;
+            if (self->slot_epoch() == epoch)
+                break;
+            self->give_back(std::move(conn));
         }
-        slot = false;
-        const bool on_its_strand = first != nullptr;
-        connection_ptr conn = first ? std::move(first) : self->acquire_now();
-        if (!conn)
-            if (auto ec = co_await self->acquire(conn, deadline, diag))
-                co_return ec;
 
         auto next = co_await self->try_once(*op, std::move(conn), on_its_strand, token, rs, deadline);
         if (next.done)
@@ -268,6 +284,7 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         rate_.on_answer(began, now, kind == failure_kind::throttled,
                         std::chrono::duration_cast<steady_clock::duration>(r.retry_after));
         rate_limited_.store(rate_.limited(), std::memory_order_relaxed);
+        slowed_.store(rate_.decreases(), std::memory_order_release);
         if (!r.ec)
             budget_.on_success(rs.budget_spent);
     }

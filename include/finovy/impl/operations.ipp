@@ -30,6 +30,7 @@ void launch(impl_ptr impl, request_spec spec, const call_context& ctx, diagnosti
     if (impl->opts.thread_safe)
     {
         std::string token;
+        op->slot_epoch = impl->slot_epoch();
         if (op->spec.invalid.empty() && (!op->spec.needs_token || impl->token_now(token)) && impl->try_send_slot())
         {
             op->slot_taken = true;

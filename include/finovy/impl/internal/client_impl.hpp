@@ -60,6 +60,9 @@ public:
     void give_back(connection_ptr c);        // a connection taken but not used
     bool token_now(std::string& out);        // false: must fetch or wait
     bool try_send_slot();                    // false: must wait (send_slot)
+    // Grows each time the rate governor slows down: a send slot granted under an older value
+    // is not used (a call that got one while the pool kept it waiting asks again).
+    std::uint64_t slot_epoch() const noexcept { return slowed_.load(std::memory_order_acquire); }
 
     // Tests: make connections' wires with `f` (before any call).
     void set_wire_factory(wire_factory f, void* context) noexcept { net.set_wire_factory(f, context); }
@@ -111,6 +114,7 @@ private:
     std::mutex gov_mtx_;                 // guards what follows
     rate_control<> rate_;
     std::atomic<bool> rate_limited_{false};   // rate_.limited(), readable without the lock
+    std::atomic<std::uint64_t> slowed_{0};     // rate_.decreases(), likewise
     retry_budget budget_;
     std::list<slot_waiter*> foreground_, background_;
     asio::strand<asio::any_io_executor> gov_strand_;

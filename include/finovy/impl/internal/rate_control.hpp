@@ -82,6 +82,7 @@ public:
             last_decrease_ = now;
             decreased_ = true;
             accepted_since_decrease_ = false;
+            ++decreases_;
             set_rate(in_use * beta, now);
             return;
         }
@@ -100,6 +101,8 @@ public:
     }
 
     std::uint64_t throttled() const noexcept { return throttled_; }
+    // How many times the rate went down: a slot granted before the last decrease is stale.
+    std::uint64_t decreases() const noexcept { return decreases_; }
 
 private:
     void refill(time_point now)
@@ -180,6 +183,7 @@ private:
     time_point last_decrease_{};
     std::array<slot, 10> window_{};
     std::uint64_t throttled_ = 0;
+    std::uint64_t decreases_ = 0;
 };
 
 // The retry budget (rate_limit.hpp): AWS's retry quota.

@@ -44,6 +44,7 @@ struct op_state : operation_state
     call_options call;
     connection_ptr first;       // a connection taken when the call started (thread-safe clients)
     bool slot_taken = false;    // ... with a send slot of the rate governor
+    std::uint64_t slot_epoch = 0;   // ... granted then (client_impl::slot_epoch)
 
     // Where the answer is decoded to, made when the first attempt starts: thousands of calls
     // may wait for a connection, and a result (a host, a page) is large.
