@@ -8,6 +8,7 @@
 #include <finovy/diagnostics.hpp>
 #include <finovy/enums.hpp>
 #include <finovy/error.hpp>
+#include <finovy/json.hpp>
 #include <finovy/listing.hpp>
 #include <finovy/models.hpp>
 #include <finovy/resolve.hpp>

@@ -16,6 +16,7 @@
 #include <finovy/impl/diagnostics.ipp>
 #include <finovy/impl/enums.ipp>
 #include <finovy/impl/error.ipp>
+#include <finovy/impl/json.ipp>
 #include <finovy/impl/listing.ipp>
 #include <finovy/impl/models.ipp>
 #include <finovy/impl/resolve.ipp>
