@@ -5,7 +5,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/verb.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <unistd.h>
 
@@ -319,7 +318,7 @@ int main(int argc, char** argv)
     {
         std::cerr << "finovy: " << e.what() << "\n(see finovy --help)\n";
         if (gv.output == "json")
-            std::cout << json::serialize(json::object{{"error", json::object{{"message", e.what()}}}}) << '\n';
+            std::cout << finovy::to_json_text(json::object{{"error", json::object{{"message", e.what()}}}}) << '\n';
         return usage;
     }
 
@@ -356,7 +355,7 @@ int main(int argc, char** argv)
     });
     ioc.run();
     if (g.json)
-        std::cout << json::serialize(result.doc) << '\n';
+        std::cout << finovy::to_json_text(result.doc) << '\n';
     else
         std::cout << result.text;
     return rc;

@@ -8,6 +8,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <regex>
+
 using namespace finovy::test;
 namespace json = boost::json;
 
@@ -76,6 +78,16 @@ BOOST_AUTO_TEST_CASE(catalog_commands)
     auto fixed = finovy_json({"packages", "--fixed-period"}).as_array();
     BOOST_TEST(fixed.size() == 3u);
     BOOST_TEST(fixed.at(0).at("id").is_string());
+    // Prices in plain decimals (Boost.JSON alone would print 1.1E0), the SDK's JSON shape.
+    auto raw = finovy({"--output", "json", "packages"});
+    BOOST_TEST(raw.out.find(R"("price_per_hour":1.1,)") != std::string::npos, raw.out);
+    BOOST_TEST(raw.out.find(R"("price_per_hour":12.5,"discount":0.8,"effective_price_per_hour":10.0,)") !=
+                   std::string::npos,
+               raw.out);
+    BOOST_TEST(!std::regex_search(raw.out, std::regex("[0-9][eE][-+]?[0-9]")), raw.out);
+    auto images = finovy_json({"images"});
+    BOOST_TEST(images.at(0).at("system_name").is_string());
+    BOOST_TEST(images.at(0).at("system_version").is_string());
     auto table = finovy({"images"});
     BOOST_TEST(table.exit_code == 0);
     BOOST_TEST(table.out.find("Ubuntu Server") != std::string::npos);
