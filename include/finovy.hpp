@@ -4,6 +4,7 @@
 
 #include <finovy/client.hpp>
 #include <finovy/client_options.hpp>
+#include <finovy/configuration.hpp>
 #include <finovy/decode.hpp>
 #include <finovy/diagnostics.hpp>
 #include <finovy/enums.hpp>

@@ -1,4 +1,6 @@
-// Separate compilation: enumerations, printers, decoders and JSON conversions (Boost.JSON only).
+// Separate compilation: enumerations, printers, decoders, JSON conversions (Boost.JSON only),
+// and the configuration loader (Boost.PropertyTree, header-only).
+#include <finovy/impl/configuration.ipp>
 #include <finovy/impl/decode.ipp>
 #include <finovy/impl/enums.ipp>
 #include <finovy/impl/json.ipp>

@@ -9,6 +9,7 @@
 
 #include <finovy/impl/client.ipp>
 #include <finovy/impl/client_impl.ipp>
+#include <finovy/impl/configuration.ipp>
 #include <finovy/impl/transport.ipp>
 #include <finovy/impl/wire.ipp>
 #include <finovy/impl/operations.ipp>
