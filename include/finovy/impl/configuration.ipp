@@ -183,7 +183,7 @@ inline bool read_file(const std::string& path, bool named_file, const std::strin
                            "); chmod 600 " + path);
     }
 
-    auto label = "config file " + path + " [" + (profile == "default" ? std::string("default") : wanted) + "]";
+    auto label = "config file " + path + " [" + wanted + "]";
     bool exists = section || std::find_if(headers.begin(), headers.end(), [&](const std::string& h) {
                                  return h == wanted || (profile == "default" && h == "profile default");
                              }) != headers.end();
