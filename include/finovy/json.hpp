@@ -13,7 +13,8 @@
 //   host and disk also carry "status_code", the status as a number.
 // - Times are ISO-8601 UTC with milliseconds ("2026-11-23T13:12:09.123Z"), and the same instant
 //   in milliseconds since 1970 next to it ("created" and "created_ms"). Durations are
-//   milliseconds ("lifetime_ms"). Times keep the API's precision, the millisecond.
+//   milliseconds ("lifetime_ms"). Times keep the API's precision, the millisecond: a finer part
+//   is dropped when written.
 // - Secrets (a host's password, a token) are left out: the key is absent, so that nothing
 //   that reads the JSON can take "***" for a password. to_json(v, {.reveal_secrets = true})
 //   writes them ("password": "..." or null). Boost 1.81 has no contextual conversions
