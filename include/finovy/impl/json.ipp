@@ -3,7 +3,7 @@
 
 #include <finovy/json.hpp>
 
-#include <finovy/detail/json_io.hpp>
+#include <finovy/impl/internal/json_io.hpp>
 
 #include <boost/json/serialize.hpp>
 

@@ -1,6 +1,7 @@
-// Internals of finovy/json.hpp: reading an object's members, enumerations and times as JSON.
-#ifndef FINOVY_DETAIL_JSON_IO_HPP
-#define FINOVY_DETAIL_JSON_IO_HPP
+// Internals of finovy/json.hpp, for impl/json.ipp only: reading an object's members, enumerations and
+// times as JSON.
+#ifndef FINOVY_IMPL_INTERNAL_JSON_IO_HPP
+#define FINOVY_IMPL_INTERNAL_JSON_IO_HPP
 
 #include <finovy/models.hpp>
 
