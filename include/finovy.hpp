@@ -5,11 +5,13 @@
 #include <finovy/call_context.hpp>
 #include <finovy/client.hpp>
 #include <finovy/client_options.hpp>
+#include <finovy/configuration.hpp>
 #include <finovy/create.hpp>
 #include <finovy/decode.hpp>
 #include <finovy/diagnostics.hpp>
 #include <finovy/enums.hpp>
 #include <finovy/error.hpp>
+#include <finovy/json.hpp>
 #include <finovy/listing.hpp>
 #include <finovy/models.hpp>
 #include <finovy/rate_limit.hpp>

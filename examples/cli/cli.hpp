@@ -58,11 +58,8 @@ struct invocation
 
 boost::asio::awaitable<outcome> run(const globals& g, const invocation& inv);
 
-// Printing.
-json::value to_json(const finovy::host& h, bool show_password);
-json::value to_json(const finovy::disk& d);
-json::value to_json(const finovy::image& i);
-json::value to_json(const finovy::host_package& p);
+// Printing. The models' JSON is the SDK's: boost::json::value_from, finovy::to_json,
+// printed by finovy::to_json_text (no exponents).
 json::value error_json(const finovy::error_code& ec, const finovy::diagnostics& d);
 std::string table(const std::vector<std::vector<std::string>>& rows);   // first row: headers
 std::string iso_time(finovy::time_point t);

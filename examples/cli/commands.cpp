@@ -90,7 +90,7 @@ outcome summarize(const globals&, const std::vector<per_id>& results, bool waiti
     {
         json::object item{{"id", r.id}, {"ok", !r.ec}};
         if (r.host)
-            item["host"] = to_json(*r.host, show_password);
+            item["host"] = finovy::to_json(*r.host, {.reveal_secrets = show_password});
         if (r.ec)
         {
             item["error"] = error_json(r.ec, r.diag);
@@ -136,14 +136,10 @@ asio::awaitable<outcome> images(finovy::client& c, const globals& g)
     if (ec)
         co_return failed(g, ec, d);
     outcome o;
-    json::array arr;
     std::vector<std::vector<std::string>> rows{{"ID", "TYPE", "SYSTEM", "VERSION"}};
     for (const auto& i : list)
-    {
-        arr.push_back(to_json(i));
         rows.push_back({i.id, i.type, i.system_name, i.system_version});
-    }
-    o.doc = std::move(arr);
+    o.doc = json::value_from(list);
     o.text = table(rows);
     co_return o;
 }
@@ -156,12 +152,10 @@ asio::awaitable<outcome> packages(finovy::client& c, const globals& g, const inv
     if (ec)
         co_return failed(g, ec, d);
     outcome o;
-    json::array arr;
     std::vector<std::vector<std::string>> rows{
         {"ID", "NAME", "GPU", "CPU", "MEMORY_GB", "DISK_GB", "PRICE/H", "DISCOUNT", "TYPE", "AREA", "USE", "BILLING"}};
     for (const auto& p : list)
     {
-        arr.push_back(to_json(p));
         std::ostringstream price, discount;
         price << p.price_per_hour;
         discount << p.discount;
@@ -170,7 +164,7 @@ asio::awaitable<outcome> packages(finovy::client& c, const globals& g, const inv
                         price.str(), discount.str(), p.type, std::string(finovy::to_string(p.area)),
                         std::string(finovy::to_string(p.use)), std::string(finovy::to_string(p.billing))});
     }
-    o.doc = std::move(arr);
+    o.doc = json::value_from(list);
     o.text = table(rows);
     co_return o;
 }
@@ -194,28 +188,23 @@ asio::awaitable<outcome> hosts_list(finovy::client& c, const globals& g, const i
 {
     finovy::diagnostics d;
     outcome o;
-    json::array arr;
     if (inv.vm.count("all"))
     {
         auto [ec, all] = co_await finovy::async_list_all_hosts(c, {.concurrency = 4}, call(g, d), tok);
         if (ec)
             co_return failed(g, ec, d);
-        for (const auto& h : all)
-            arr.push_back(to_json(h, false));
         o.text = table(host_rows(all)) + std::to_string(all.size()) + " hosts\n";
-        o.doc = json::object{{"total", all.size()}, {"hosts", std::move(arr)}};
+        o.doc = json::object{{"total", all.size()}, {"hosts", json::value_from(all)}};
         co_return o;
     }
     int page = inv.vm["page"].as<int>(), size = inv.vm["page-size"].as<int>();
     auto [ec, p] = co_await c.async_list_hosts(page, size, call(g, d), tok);
     if (ec)
         co_return failed(g, ec, d);
-    for (const auto& h : p.items)
-        arr.push_back(to_json(h, false));
     auto pages = (p.total + size - 1) / size;
     o.text = table(host_rows(p.items)) + "page " + std::to_string(page) + " of " + std::to_string(pages) + ", " +
              std::to_string(p.total) + " hosts\n";
-    o.doc = json::object{{"page", page}, {"page_size", size}, {"total", p.total}, {"hosts", std::move(arr)}};
+    o.doc = json::object{{"page", page}, {"page_size", size}, {"total", p.total}, {"hosts", json::value_from(p.items)}};
     co_return o;
 }
 
@@ -251,7 +240,7 @@ asio::awaitable<outcome> hosts_get(finovy::client& c, const globals& g, const in
     if (ec)
         co_return failed(g, ec, d);
     outcome o;
-    o.doc = to_json(h, show);
+    o.doc = finovy::to_json(h, {.reveal_secrets = show});
     o.text = host_details(h, show);
     co_return o;
 }
@@ -316,7 +305,7 @@ asio::awaitable<outcome> hosts_create(finovy::client& c, const globals& g, const
         h = got;
     }
     outcome o;
-    o.doc = to_json(h, false);
+    o.doc = json::value_from(h);
     o.text = "created " + h.id + " (" + status_text(h) + ")\n";
     co_return o;
 }
@@ -451,10 +440,7 @@ asio::awaitable<outcome> disks(finovy::client& c, const globals& g, const invoca
         auto [ec, all] = co_await finovy::async_list_all_disks(c, filter, {.concurrency = 4}, call(g, d), tok);
         if (ec)
             co_return failed(g, ec, d);
-        json::array arr;
-        for (const auto& x : all)
-            arr.push_back(to_json(x));
-        o.doc = json::object{{"total", all.size()}, {"disks", std::move(arr)}};
+        o.doc = json::object{{"total", all.size()}, {"disks", json::value_from(all)}};
         o.text = table(disk_rows(all)) + std::to_string(all.size()) + " disks\n";
     }
     else if (sub == "get")
@@ -462,7 +448,7 @@ asio::awaitable<outcome> disks(finovy::client& c, const globals& g, const invoca
         auto [ec, x] = co_await c.async_get_disk(inv.ids.at(0), call(g, d), tok);
         if (ec)
             co_return failed(g, ec, d);
-        o.doc = to_json(x);
+        o.doc = json::value_from(x);
         o.text = table(disk_rows({x}));
     }
     else

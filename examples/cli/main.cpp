@@ -5,12 +5,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/verb.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <unistd.h>
 
 #include <cctype>
-#include <cstdlib>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -106,19 +104,24 @@ const std::vector<command_spec>& commands()
 
 struct global_values
 {
-    std::string endpoint, token, uuid, secret, ca, output;
+    std::string endpoint, token, uuid, secret, ca, profile, config_file, output;
     double timeout = 0;
     bool sandbox = false, verbose = false, insecure = false;
 };
 
 po::options_description global_options(global_values& v)
 {
-    po::options_description d("Global options (each also read from the environment variable shown)");
+    po::options_description d("Global options (a flag wins over the environment variable shown, which wins over\n"
+                              "the profile's key of the config file)");
     // clang-format off
     d.add_options()
         ("help,h", "show help (also after a command)")
+        ("profile", po::value(&v.profile), "profile of the config file [FINOVY_PROFILE]; default: default")
+        ("config-file", po::value(&v.config_file),
+         "INI file of profiles [FINOVY_CONFIG_FILE]; default ~/.config/finovy/config")
         ("endpoint", po::value(&v.endpoint), "API base URL [FINOVY_ENDPOINT]; default https://client.xuandashi.com")
-        ("sandbox", po::bool_switch(&v.sandbox), "use the sandbox environment, https://client-sandbox.xuandashi.com")
+        ("sandbox", po::bool_switch(&v.sandbox),
+         "use the sandbox environment, https://client-sandbox.xuandashi.com [FINOVY_SANDBOX]")
         ("token", po::value(&v.token), "access token [FINOVY_ACCESS_TOKEN]")
         ("uuid", po::value(&v.uuid), "account id, with --secret: a token is fetched and renewed [FINOVY_UUID]")
         ("secret", po::value(&v.secret), "app secret [FINOVY_SECRET]")
@@ -132,8 +135,8 @@ po::options_description global_options(global_values& v)
     return d;
 }
 
-const std::set<std::string> valued_globals = {"--endpoint", "--token", "--uuid", "--secret", "--ca-file",
-                                              "--output", "-o", "--timeout"};
+const std::set<std::string> valued_globals = {"--endpoint", "--token",  "--uuid", "--secret",  "--ca-file",
+                                              "--profile",  "--output", "-o",     "--timeout", "--config-file"};
 
 // The command words (at most two) among the arguments, skipping global options and their values.
 std::vector<std::string> command_words(int argc, char** argv)
@@ -181,13 +184,6 @@ bool valid_id(const std::string& id)
         if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
             return false;
     return true;
-}
-
-void env_default(std::string& v, const char* name)
-{
-    if (v.empty())
-        if (const char* e = std::getenv(name))
-            v = e;
 }
 
 }   // namespace
@@ -254,22 +250,27 @@ int main(int argc, char** argv)
             (inv.vm["page"].as<int>() < 1 || inv.vm["page-size"].as<int>() < 1 || inv.vm["page-size"].as<int>() > 25))
             throw usage_error("--page must be at least 1 and --page-size between 1 and 25");
 
-        // Global settings, the environment filling what the command line left out.
-        env_default(gv.endpoint, "FINOVY_ENDPOINT");
-        env_default(gv.token, "FINOVY_ACCESS_TOKEN");
-        env_default(gv.uuid, "FINOVY_UUID");
-        env_default(gv.secret, "FINOVY_SECRET");
-        env_default(gv.ca, "FINOVY_CA_FILE");
         if (gv.output != "table" && gv.output != "json")
             throw usage_error("--output must be table or json");
-        if (gv.sandbox && !gv.endpoint.empty())
-            throw usage_error("--sandbox and --endpoint exclude each other");
-        g.client.endpoint = gv.sandbox ? std::string(finovy::sandbox_endpoint)
-                                       : gv.endpoint.empty() ? std::string(finovy::production_endpoint) : gv.endpoint;
-        g.client.access_token = gv.token;
-        g.client.uuid = gv.uuid;
-        g.client.secret = gv.secret;
-        g.client.ca_file = gv.ca;
+        // Global settings: the flags, then the environment, then the profile (the SDK's loader).
+        auto flag = [&](const char* name, const std::string& v) {
+            return inv.vm.count(name) ? std::optional<std::string>(v) : std::nullopt;
+        };
+        finovy::config_values given;
+        given.endpoint = flag("endpoint", gv.endpoint);
+        given.access_token = flag("token", gv.token);
+        given.uuid = flag("uuid", gv.uuid);
+        given.secret = flag("secret", gv.secret);
+        given.ca_file = flag("ca-file", gv.ca);
+        if (gv.sandbox)
+            given.sandbox = true;
+        finovy::config_sources sources;
+        sources.profile = flag("profile", gv.profile);
+        sources.config_file = flag("config-file", gv.config_file);
+        auto cfg = finovy::load_configuration(given, sources);   // throws configuration_error: exit 2
+        for (const auto& w : cfg.warnings)
+            std::cerr << "finovy: warning: " << w << '\n';
+        g.client = std::move(cfg.options);
         g.client.allow_insecure_http = gv.insecure;
         g.json = gv.output == "json";
         g.verbose = gv.verbose;
@@ -280,10 +281,11 @@ int main(int argc, char** argv)
             g.timeout = std::chrono::milliseconds(static_cast<long long>(gv.timeout * 1000));
             g.client.deadline = *g.timeout;
         }
-        if (gv.token.empty() && (gv.uuid.empty() || gv.secret.empty()))
+        const auto& o = g.client;
+        if (o.access_token.empty() && (o.uuid.empty() || o.secret.empty()))
             throw usage_error("credentials needed: --token, or --uuid and --secret (or FINOVY_ACCESS_TOKEN, "
-                              "FINOVY_UUID, FINOVY_SECRET)");
-        if (inv.command == "token" && (gv.uuid.empty() || gv.secret.empty()))
+                              "FINOVY_UUID, FINOVY_SECRET, or the keys access_token, uuid, secret of a profile)");
+        if (inv.command == "token" && (o.uuid.empty() || o.secret.empty()))
             throw usage_error("'token' needs --uuid and --secret: it fetches a token with them");
         if (g.verbose)
             g.client.observer = [](const finovy::attempt_event& e) {
@@ -315,11 +317,11 @@ int main(int argc, char** argv)
             }
         }
     }
-    catch (const std::exception& e)   // usage_error and program_options' own errors
+    catch (const std::exception& e)   // usage_error, configuration_error and program_options' own errors
     {
         std::cerr << "finovy: " << e.what() << "\n(see finovy --help)\n";
         if (gv.output == "json")
-            std::cout << json::serialize(json::object{{"error", json::object{{"message", e.what()}}}}) << '\n';
+            std::cout << finovy::to_json_text(json::object{{"error", json::object{{"message", e.what()}}}}) << '\n';
         return usage;
     }
 
@@ -356,7 +358,7 @@ int main(int argc, char** argv)
     });
     ioc.run();
     if (g.json)
-        std::cout << json::serialize(result.doc) << '\n';
+        std::cout << finovy::to_json_text(result.doc) << '\n';
     else
         std::cout << result.text;
     return rc;

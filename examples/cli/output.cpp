@@ -1,4 +1,5 @@
-// The finovy tool's output: JSON documents, tables, and the progress of waits.
+// The finovy tool's output: error documents, tables, and the progress of waits. The models'
+// JSON is the SDK's (finovy/json.hpp).
 #include "cli.hpp"
 
 #include <unistd.h>
@@ -11,15 +12,6 @@
 
 namespace cli {
 
-namespace {
-template <class T>
-json::value opt(const std::optional<T>& v)
-{
-    return v ? json::value(*v) : json::value(nullptr);
-}
-std::string name_of(auto e) { return std::string(finovy::to_string(e)); }
-}   // namespace
-
 std::string iso_time(finovy::time_point t)
 {
     auto secs = std::chrono::system_clock::to_time_t(t);
@@ -28,84 +20,6 @@ std::string iso_time(finovy::time_point t)
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-static long long ms(finovy::time_point t)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-json::value to_json(const finovy::host& h, bool show_password)
-{
-    json::object o{
-        {"id", h.id},
-        {"name", h.name},
-        {"status", name_of(h.status)},
-        {"status_code", static_cast<int>(h.status)},
-        {"billing", name_of(h.billing)},
-        {"gpu_configuration", h.gpu_configuration},
-        {"gpu_count", opt(h.gpu_count)},
-        {"cpu_count", h.cpu_count},
-        {"memory_gb", h.memory_gb},
-        {"disk_gb", h.disk_gb},
-        {"operating_system", h.operating_system},
-        {"account", opt(h.account)},
-        {"address", opt(h.address)},
-        {"port", opt(h.port)},
-        {"mac", opt(h.mac)},
-        {"ipv4", opt(h.ipv4)},
-        {"use", name_of(h.use)},
-        {"area", h.area ? json::value(name_of(*h.area)) : json::value(nullptr)},
-        {"created", iso_time(h.created)},
-        {"created_ms", ms(h.created)},
-        {"expires_ms", h.expires ? json::value(ms(*h.expires)) : json::value(nullptr)},
-    };
-    if (show_password)
-        o["password"] = h.password ? json::value(std::string(h.password->reveal())) : json::value(nullptr);
-    return o;
-}
-
-json::value to_json(const finovy::disk& d)
-{
-    return json::object{
-        {"id", d.id},
-        {"name", d.name},
-        {"status", name_of(d.status)},
-        {"status_code", static_cast<int>(d.status)},
-        {"size_gb", d.size_gb},
-        {"area", name_of(d.area)},
-        {"host_id", opt(d.host_id)},
-        {"ever_mounted", d.ever_mounted},
-        {"bus", d.bus},
-        {"price_per_hour", d.price_per_hour},
-        {"created", iso_time(d.created)},
-    };
-}
-
-json::value to_json(const finovy::image& i)
-{
-    return json::object{{"id", i.id}, {"type", i.type}, {"system", i.system_name}, {"version", i.system_version}};
-}
-
-json::value to_json(const finovy::host_package& p)
-{
-    return json::object{
-        {"id", p.id},
-        {"name", p.name},
-        {"gpu_count", p.gpu_count},
-        {"gpu_name", opt(p.gpu_name)},
-        {"cpu_count", p.cpu_count},
-        {"memory_gb", p.memory_gb},
-        {"disk_gb", p.disk_gb},
-        {"bandwidth_mbps", p.bandwidth_mbps},
-        {"price_per_hour", p.price_per_hour},
-        {"discount", p.discount},
-        {"effective_price_per_hour", p.effective_price_per_hour()},
-        {"type", p.type},
-        {"use", name_of(p.use)},
-        {"area", name_of(p.area)},
-        {"billing", name_of(p.billing)},
-    };
 }
 
 json::value error_json(const finovy::error_code& ec, const finovy::diagnostics& d)

@@ -81,6 +81,12 @@ struct client_options
     // Hosts that bypass the proxy: comma-separated names, .domain suffixes, IP addresses, or "*".
     std::string no_proxy;
 
+    // HTTP proxy for https endpoints: http://[user:password@]host:port (CONNECT; TLS stays end to end).
+    // Empty: none. load_configuration() fills it from https_proxy/HTTPS_PROXY.
+    std::string proxy;
+    // Hosts that bypass the proxy: comma-separated names, .domain suffixes, IP addresses, or "*".
+    std::string no_proxy;
+
     // Connection pool: at most max_connections kept-alive connections; calls beyond that wait
     // for one in FIFO order. A connection idle for longer than idle_timeout is closed.
     std::size_t max_connections = 16;

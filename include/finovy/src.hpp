@@ -26,11 +26,13 @@
 #endif
 
 #if !defined(FINOVY_SRC_PART) || FINOVY_SRC_PART == 3
-// Models, errors and decoding (Boost.JSON only).
+// Models, errors, decoding, JSON and configuration (Boost.JSON and Boost.PropertyTree only).
+#include <finovy/impl/configuration.ipp>
 #include <finovy/impl/decode.ipp>
 #include <finovy/impl/diagnostics.ipp>
 #include <finovy/impl/enums.ipp>
 #include <finovy/impl/error.ipp>
+#include <finovy/impl/json.ipp>
 #include <finovy/impl/models.ipp>
 #endif
 

@@ -8,6 +8,10 @@
 
 #include <boost/json/parse.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
 using namespace finovy::test;
 namespace json = boost::json;
 
@@ -58,7 +62,8 @@ BOOST_AUTO_TEST_CASE(help_lists_every_command)
     for (auto c : {"images", "packages", "hosts list", "hosts get", "hosts create", "hosts start", "hosts stop",
                    "hosts reboot", "hosts wait", "hosts delete", "disks create", "disks list", "disks get",
                    "disks mount", "disks unmount", "disks destroy", "token", "--endpoint", "--sandbox", "--token",
-                   "--uuid", "--secret", "--ca-file", "--output", "--timeout", "--verbose"})
+                   "--uuid", "--secret", "--ca-file", "--output", "--timeout", "--verbose", "--profile",
+                   "--config-file", "FINOVY_SANDBOX"})
         BOOST_TEST(r.out.find(c) != std::string::npos, c);
     for (std::vector<std::string> cmd : {std::vector<std::string>{"hosts", "create", "--help"},
                                          {"disks", "mount", "--help"}, {"images", "--help"}})
@@ -76,6 +81,16 @@ BOOST_AUTO_TEST_CASE(catalog_commands)
     auto fixed = finovy_json({"packages", "--fixed-period"}).as_array();
     BOOST_TEST(fixed.size() == 3u);
     BOOST_TEST(fixed.at(0).at("id").is_string());
+    // Prices in plain decimals (Boost.JSON alone would print 1.1E0), the SDK's JSON shape.
+    auto raw = finovy({"--output", "json", "packages"});
+    BOOST_TEST(raw.out.find(R"("price_per_hour":1.1,)") != std::string::npos, raw.out);
+    BOOST_TEST(raw.out.find(R"("price_per_hour":12.5,"discount":0.8,"effective_price_per_hour":10.0,)") !=
+                   std::string::npos,
+               raw.out);
+    BOOST_TEST(!std::regex_search(raw.out, std::regex("[0-9][eE][-+]?[0-9]")), raw.out);
+    auto images = finovy_json({"images"});
+    BOOST_TEST(images.at(0).at("system_name").is_string());
+    BOOST_TEST(images.at(0).at("system_version").is_string());
     auto table = finovy({"images"});
     BOOST_TEST(table.exit_code == 0);
     BOOST_TEST(table.out.find("Ubuntu Server") != std::string::npos);
@@ -201,6 +216,79 @@ BOOST_AUTO_TEST_CASE(faults_become_clear_errors)
     auto m = finovy({"images"});
     BOOST_TEST(m.exit_code == 1);
     BOOST_TEST(m.err.find("not JSON") != std::string::npos, m.err);
+}
+
+// A config file of profiles, and the order: flag > environment > profile.
+BOOST_AUTO_TEST_CASE(profiles_and_precedence)
+{
+    std::string tmpl = (std::filesystem::temp_directory_path() / "finovy-cli-XXXXXX").string();
+    BOOST_REQUIRE(::mkdtemp(tmpl.data()));
+    std::filesystem::path dir = tmpl;
+    auto config = (dir / "config").string();
+    const std::string closed = "https://127.0.0.1:9";   // nothing listens there
+    std::ofstream(config) << "[default]\nendpoint = " << closed << "\n"
+                          << "[profile sim]\n# the simulator\nendpoint = " << sim.url() << "\nca_file = " << sim.ca_file()
+                          << "\naccess_token = " << static_token << "\n"
+                          << "[profile wrong]\nendpoint = " << sim.url() << "\nca_file = " << sim.ca_file()
+                          << "\naccess_token = wrong-token-0000\n"
+                          << "[profile closed]\nendpoint = " << closed << "\nca_file = " << sim.ca_file()
+                          << "\naccess_token = " << static_token << "\n";
+    std::filesystem::permissions(config, std::filesystem::perms(0600));
+    auto run = [&](std::vector<std::string> args, std::vector<std::string> env = {}) {
+        args.insert(args.begin(), {FINOVY_CLI_EXE, "--config-file", config});
+        return run_process(args, env, std::chrono::seconds(60));
+    };
+
+    // The profile alone, named by the flag or by FINOVY_PROFILE.
+    auto r = run({"--profile", "sim", "images"});
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("Ubuntu Server") != std::string::npos, r.out);
+    BOOST_TEST(r.err.find("warning") == std::string::npos, r.err);
+    BOOST_TEST(run({"images"}, {"FINOVY_PROFILE=sim"}).exit_code == 0);
+    BOOST_TEST(run({"--profile", "sim", "images"}, {"FINOVY_PROFILE=closed"}).exit_code == 0);   // flag > variable
+    BOOST_TEST(run({"--output", "json", "images"}, {"FINOVY_CONFIG_FILE=" + config, "FINOVY_PROFILE=sim"}).exit_code ==
+               0);
+
+    // The environment over the profile: endpoint and token.
+    BOOST_TEST(run({"--profile", "closed", "images"}).exit_code == 1);
+    r = run({"--profile", "closed", "images"}, {"FINOVY_ENDPOINT=" + sim.url()});
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(run({"--profile", "wrong", "images"}).exit_code == 1);
+    r = run({"--profile", "wrong", "images"}, {std::string("FINOVY_ACCESS_TOKEN=") + static_token});
+    BOOST_TEST(r.exit_code == 0, r.err);
+    // The flags over the environment.
+    r = run({"--profile", "wrong", "--token", static_token, "images"}, {"FINOVY_ACCESS_TOKEN=wrong-token-1111"});
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(run({"--profile", "sim", "--token", "wrong-token-2222", "images"},
+                   {std::string("FINOVY_ACCESS_TOKEN=") + static_token})
+                   .exit_code == 1);
+    r = run({"--profile", "closed", "--endpoint", sim.url(), "images"}, {"FINOVY_ENDPOINT=" + closed});
+    BOOST_TEST(r.exit_code == 0, r.err);
+    // --sandbox and --endpoint together: a usage error.
+    BOOST_TEST(run({"--sandbox", "--endpoint", sim.url(), "images"}).exit_code == 2);
+
+    // Named things that do not exist are usage errors; so is an unparsable file.
+    r = run({"--profile", "nope", "images"});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("profile 'nope' not found") != std::string::npos, r.err);
+    r = run_process({FINOVY_CLI_EXE, "--config-file", (dir / "missing").string(), "images"});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("missing") != std::string::npos, r.err);
+    auto broken = (dir / "broken").string();
+    std::ofstream(broken) << "[profile sim]\n" << static_token << "\n";
+    r = run_process({FINOVY_CLI_EXE, "--config-file", broken, "--profile", "sim", "images"});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find(broken + ":2:") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(static_token) == std::string::npos, r.err);
+
+    // A file readable by others that holds a token: a warning, without the token; the command runs.
+    std::filesystem::permissions(config, std::filesystem::perms(0644));
+    r = run({"--profile", "sim", "images"});
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(r.err.find("finovy: warning: config file " + config) != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("chmod 600") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(static_token) == std::string::npos, r.err);
+    std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

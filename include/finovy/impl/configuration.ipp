@@ -1,0 +1,330 @@
+#ifndef FINOVY_IMPL_CONFIGURATION_IPP
+#define FINOVY_IMPL_CONFIGURATION_IPP
+
+#include <finovy/configuration.hpp>
+
+#include <boost/property_tree/ini_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string_view>
+
+namespace finovy {
+
+namespace detail::cfg {
+
+// One source of settings. Every message names keys, variables, files and profiles, never a value.
+struct layer
+{
+    config_values v;
+    std::string conflict;   // the message when it gives both an endpoint and sandbox = true
+};
+
+inline std::optional<std::string> non_empty(const std::string& s)
+{
+    if (s.empty())
+        return std::nullopt;
+    return s;
+}
+
+inline std::optional<std::string> non_empty(const std::optional<std::string>& s)
+{
+    return s ? non_empty(*s) : std::nullopt;
+}
+
+inline std::optional<std::string> env(const char* name)
+{
+    const char* e = std::getenv(name);
+    if (!e || !*e)
+        return std::nullopt;
+    return std::string(e);
+}
+
+inline std::optional<bool> parse_bool(std::string_view s)
+{
+    std::string l;
+    for (char c : s)
+        l += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (l == "1" || l == "true" || l == "yes" || l == "on")
+        return true;
+    if (l == "0" || l == "false" || l == "no" || l == "off")
+        return false;
+    return std::nullopt;
+}
+
+inline std::string trim(std::string_view s)
+{
+    auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!s.empty() && ws(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && ws(s.back()))
+        s.remove_suffix(1);
+    return std::string(s);
+}
+
+// A key as a message may quote it: one that looks like a key (endpont, region), not like a
+// secret pasted in the wrong place.
+inline std::string quoted_key(std::string_view key)
+{
+    bool plain = !key.empty() && key.size() <= 24;
+    for (char c : key)
+        plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    return plain ? "key \"" + std::string(key) + "\"" : std::string("a key");
+}
+
+// "profile   staging" -> "profile staging"; other names as they are.
+inline std::string section_name(std::string_view raw)
+{
+    std::string s = trim(raw);
+    if (s.size() > 8 && s.compare(0, 7, "profile") == 0 && (s[7] == ' ' || s[7] == '\t'))
+        return "profile " + trim(std::string_view(s).substr(8));
+    return s;
+}
+
+inline layer from_environment()
+{
+    layer l;
+    l.v.endpoint = env("FINOVY_ENDPOINT");
+    l.v.access_token = env("FINOVY_ACCESS_TOKEN");
+    l.v.uuid = env("FINOVY_UUID");
+    l.v.secret = env("FINOVY_SECRET");
+    l.v.ca_file = env("FINOVY_CA_FILE");
+    if (auto s = env("FINOVY_SANDBOX"))
+    {
+        l.v.sandbox = parse_bool(*s);
+        if (!l.v.sandbox)
+            throw configuration_error("FINOVY_SANDBOX must be 1, true, yes, on, 0, false, no or off");
+    }
+    l.v.proxy = env("https_proxy");
+    if (!l.v.proxy)
+        l.v.proxy = env("HTTPS_PROXY");
+    l.v.no_proxy = env("no_proxy");
+    if (!l.v.no_proxy)
+        l.v.no_proxy = env("NO_PROXY");
+    l.conflict = "FINOVY_ENDPOINT and FINOVY_SANDBOX are both set; they exclude each other";
+    return l;
+}
+
+// Reads the profile's section of the file into `out`. Returns false when the file does not exist.
+inline bool read_file(const std::string& path, bool named_file, const std::string& profile, bool named_profile,
+                      layer& out, std::vector<std::string>& warnings)
+{
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0)
+    {
+        int err = errno;
+        if (err == ENOENT && !named_file)
+            return false;
+        throw configuration_error("config file " + path + ": " + std::strerror(err));
+    }
+    if (!S_ISREG(st.st_mode))
+        throw configuration_error("config file " + path + ": not a regular file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw configuration_error("config file " + path + ": " + std::strerror(errno));
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad())
+        throw configuration_error("config file " + path + ": cannot be read");
+
+    boost::property_tree::ptree tree;
+    try
+    {
+        std::istringstream is(text);
+        boost::property_tree::read_ini(is, tree);
+    }
+    catch (const boost::property_tree::ini_parser_error& e)   // its message never quotes the line
+    {
+        throw configuration_error("config file " + path + ":" + std::to_string(e.line()) + ": " + e.message());
+    }
+
+    // Sections without keys are dropped by the parser: find every header for the profile's existence.
+    std::vector<std::string> headers;
+    {
+        std::istringstream lines(text);
+        for (std::string line; std::getline(lines, line);)
+        {
+            auto t = trim(line);
+            if (!t.empty() && t[0] == '[' && t.find(']') != std::string::npos)
+                headers.push_back(section_name(std::string_view(t).substr(1, t.find(']') - 1)));
+        }
+    }
+
+    bool holds_secret = false;
+    const boost::property_tree::ptree* section = nullptr;
+    std::string wanted = profile == "default" ? "default" : "profile " + profile;
+    for (const auto& [raw, child] : tree)
+    {
+        if (child.empty())   // key = value before the first section
+        {
+            holds_secret |= (raw == "secret" || raw == "access_token") && !child.data().empty();
+            warnings.push_back("config file " + path + ": " + quoted_key(raw) + " outside any section is ignored");
+            continue;
+        }
+        for (const auto& [key, value] : child)
+            holds_secret |= (key == "secret" || key == "access_token") && !value.data().empty();
+        auto name = section_name(raw);
+        if (!section && (name == wanted || (profile == "default" && name == "profile default")))
+            section = &child;
+    }
+    if ((st.st_mode & 077) != 0 && holds_secret)
+    {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        warnings.push_back("config file " + path + " holds a secret and is readable by others (mode " + mode +
+                           "); chmod 600 " + path);
+    }
+
+    auto label = "config file " + path + " [" + wanted + "]";
+    bool exists = section || std::find_if(headers.begin(), headers.end(), [&](const std::string& h) {
+                                 return h == wanted || (profile == "default" && h == "profile default");
+                             }) != headers.end();
+    if (!exists)
+    {
+        if (named_profile)
+        {
+            std::string hint;
+            if (profile != "default" && std::find(headers.begin(), headers.end(), profile) != headers.end())
+                hint = " (a section [" + profile + "] exists: name it [profile " + profile + "])";
+            throw configuration_error("profile '" + profile + "' not found in config file " + path + hint);
+        }
+        return true;
+    }
+    if (!section)
+        return true;   // an empty section
+
+    auto text_value = [](const boost::property_tree::ptree& v) { return non_empty(v.data()); };
+    for (const auto& [key, value] : *section)
+    {
+        if (key == "endpoint")
+            out.v.endpoint = text_value(value);
+        else if (key == "access_token")
+            out.v.access_token = text_value(value);
+        else if (key == "uuid")
+            out.v.uuid = text_value(value);
+        else if (key == "secret")
+            out.v.secret = text_value(value);
+        else if (key == "ca_file")
+        {
+            out.v.ca_file = text_value(value);
+            const char* home = std::getenv("HOME");
+            if (out.v.ca_file && out.v.ca_file->rfind("~/", 0) == 0 && home && *home)
+                out.v.ca_file = home + out.v.ca_file->substr(1);
+        }
+        else if (key == "sandbox")
+        {
+            if (!value.data().empty())
+            {
+                out.v.sandbox = parse_bool(value.data());
+                if (!out.v.sandbox)
+                    throw configuration_error(label + ": sandbox must be true or false");
+            }
+        }
+        else if (key == "proxy")
+            out.v.proxy = text_value(value);
+        else if (key == "no_proxy")
+            out.v.no_proxy = text_value(value);
+        else
+            warnings.push_back(label + ": unknown " + quoted_key(key) + " is ignored");
+    }
+    out.conflict = label + ": endpoint and sandbox = true exclude each other";
+    return true;
+}
+
+}   // namespace detail::cfg
+
+FINOVY_DECL std::string default_config_file()
+{
+    const char* home = std::getenv("HOME");
+    if (!home || !*home)
+        return {};
+    return std::string(home) + "/.config/finovy/config";
+}
+
+FINOVY_DECL loaded_configuration load_configuration(const config_values& explicit_values, const config_sources& sources)
+{
+    using detail::cfg::layer;
+    using detail::cfg::non_empty;
+    loaded_configuration out;
+
+    std::vector<layer> layers;   // the first wins
+    layer given;
+    given.v = explicit_values;
+    for (auto* s : {&given.v.endpoint, &given.v.access_token, &given.v.uuid, &given.v.secret, &given.v.ca_file,
+                    &given.v.proxy, &given.v.no_proxy})
+        *s = non_empty(*s);
+    given.conflict = "an endpoint and sandbox were both given explicitly; they exclude each other";
+    layers.push_back(std::move(given));
+    if (sources.use_environment)
+        layers.push_back(detail::cfg::from_environment());
+
+    auto from_env = [&](const char* name) {
+        return sources.use_environment ? detail::cfg::env(name) : std::nullopt;
+    };
+    auto named_profile = non_empty(sources.profile);
+    if (!named_profile)
+        named_profile = from_env("FINOVY_PROFILE");
+    out.profile = named_profile.value_or("default");
+    if (sources.use_config_file)
+    {
+        auto named_file = non_empty(sources.config_file);
+        if (!named_file)
+            named_file = from_env("FINOVY_CONFIG_FILE");
+        out.file = named_file ? *named_file : default_config_file();
+        layer profile;
+        if (!out.file.empty())
+            out.file_found = detail::cfg::read_file(out.file, named_file.has_value(), out.profile,
+                                                    named_profile.has_value(), profile, out.warnings);
+        else if (named_profile)
+            throw configuration_error("profile '" + out.profile + "' not found: no config file (HOME is not set)");
+        if (!out.file_found && named_profile)
+            throw configuration_error("profile '" + out.profile + "' not found: no config file " + out.file);
+        layers.push_back(std::move(profile));
+    }
+
+    // Each setting from the first source that gives it; `at` is that source's rank.
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    auto pick = [&](std::optional<std::string> config_values::*m, std::size_t& at) -> std::string {
+        for (at = 0; at < layers.size(); ++at)
+            if (layers[at].v.*m)
+                return *(layers[at].v.*m);
+        at = none;
+        return {};
+    };
+
+    for (const auto& l : layers)
+        if (l.v.endpoint && l.v.sandbox == true)
+            throw configuration_error(l.conflict);
+    std::size_t endpoint_at = none, sandbox_at = none;
+    auto endpoint = pick(&config_values::endpoint, endpoint_at);
+    for (std::size_t i = 0; i < layers.size() && sandbox_at == none; ++i)
+        if (layers[i].v.sandbox)
+            sandbox_at = i;
+    if (sandbox_at < endpoint_at && *layers[sandbox_at].v.sandbox)
+        out.options.endpoint = std::string(sandbox_endpoint);
+    else if (endpoint_at != none)
+        out.options.endpoint = endpoint;
+
+    std::size_t token_at = none, uuid_at = none, secret_at = none, unused = none;
+    out.options.access_token = pick(&config_values::access_token, token_at);
+    out.options.uuid = pick(&config_values::uuid, uuid_at);
+    out.options.secret = pick(&config_values::secret, secret_at);
+    if (std::min(uuid_at, secret_at) < token_at)
+        out.options.access_token.clear();
+    out.options.ca_file = pick(&config_values::ca_file, unused);
+    out.options.proxy = pick(&config_values::proxy, unused);
+    out.options.no_proxy = pick(&config_values::no_proxy, unused);
+    return out;
+}
+
+}   // namespace finovy
+
+#endif
