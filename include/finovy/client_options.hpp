@@ -75,11 +75,6 @@ struct client_options
     std::shared_ptr<boost::asio::ssl::context> ssl_context;
     std::string tls_server_name;          // empty: the endpoint's host
     bool allow_insecure_http = false;     // http:// sends the token in clear: for local debugging only
-    // HTTP proxy for https endpoints: http://[user:password@]host:port (CONNECT; TLS stays end to end).
-    // Empty: none. load_configuration() fills it from https_proxy/HTTPS_PROXY.
-    std::string proxy;
-    // Hosts that bypass the proxy: comma-separated names, .domain suffixes, IP addresses, or "*".
-    std::string no_proxy;
 
     // HTTP proxy for https endpoints: http://[user:password@]host:port (CONNECT; TLS stays end to end).
     // Empty: none. load_configuration() fills it from https_proxy/HTTPS_PROXY.
