@@ -1,12 +1,15 @@
 // finovy-bench: load from finovy::client against any server of the API (finovy-sim, nginx).
 //
 //   finovy-bench --endpoint URL --token T --ca-file F --op get_host|list_images|list_hosts|mixed
-//                --id ID --requests N --concurrency C --connections P --threads T
+//                --id ID --requests N [--duration S] --concurrency C --connections P --threads T
 //
-// C coroutines issue N requests in all through one client with a pool of P connections, on an
-// io_context run by T threads. Prints one line:
+// C coroutines issue N calls in all (or as many as they can in S seconds) through one client with
+// a pool of P connections, on an io_context run by T threads. Prints one line:
 //   requests=N seconds=S rps=R errors=E p50_us=.. p99_us=.. cpu_s=.. max_rss_kb=.. handshakes=..
-// followed by resumed=.. connections=.. (TLS resumptions, TCP connections opened).
+// followed by resumed=.. connections=.. (TLS resumptions, TCP connections opened), attempts=..
+// (requests sent, retries included), throttled=.. (answers 220025/429), rate=.. (the rate governor's
+// last rate, 0: unlimited) and retries_denied=.. (by the retry budget). --no-governor turns the
+// adaptive rate governor and the retry budget off, to compare.
 #include "bench_common.hpp"
 
 #include <finovy/client.hpp>
@@ -29,8 +32,9 @@ int main(int argc, char** argv)
     std::string endpoint, token, ca, op = "get_host", id = "rEJjwEY5Wt";
     std::size_t requests = 10000, concurrency = 8, connections = 8;
     int threads = 1;
+    double duration = 0;
     std::string style = "coroutine";
-    bool force_thread_safe = false;
+    bool force_thread_safe = false, no_governor = false;
     po::options_description desc("finovy-bench: load from finovy::client\nOptions");
     // clang-format off
     desc.add_options()
@@ -40,7 +44,9 @@ int main(int argc, char** argv)
         ("ca-file", po::value(&ca), "CA to trust")
         ("op", po::value(&op)->default_value("get_host"), "get_host, list_images, list_hosts or mixed")
         ("id", po::value(&id)->default_value("rEJjwEY5Wt"), "host id for get_host")
-        ("requests", po::value(&requests)->default_value(10000), "requests in all")
+        ("requests", po::value(&requests)->default_value(10000), "calls in all")
+        ("duration", po::value(&duration)->default_value(0), "seconds: call until then instead (requests bounds the latency records)")
+        ("no-governor", po::bool_switch(&no_governor), "turn the adaptive rate governor and the retry budget off")
         ("concurrency", po::value(&concurrency)->default_value(8), "operations in flight at once")
         ("connections", po::value(&connections)->default_value(8), "the client's pool size")
         ("threads", po::value(&threads)->default_value(1), "threads running the io_context")
@@ -81,6 +87,11 @@ int main(int argc, char** argv)
     o.deadline = std::chrono::seconds(600);   // 10,000 in flight on 16 connections wait their turn
     o.allow_insecure_http = endpoint.rfind("http://", 0) == 0;
     o.thread_safe = threads > 1 || force_thread_safe;   // one thread: no strands needed
+    if (no_governor)
+    {
+        o.rate_limit.adaptive = false;
+        o.retry_budget.enabled = false;
+    }
 
     asio::io_context ioc(threads);
     finovy::client c(ioc, o);
@@ -89,8 +100,13 @@ int main(int argc, char** argv)
     const auto tok = asio::as_tuple(asio::use_awaitable);
     int kind = op == "get_host" ? 0 : op == "list_images" ? 1 : op == "list_hosts" ? 2 : 3;
 
+    const auto t_start = bench::clock::now();
+    const auto until = t_start + std::chrono::duration_cast<bench::clock::duration>(std::chrono::duration<double>(duration));
+    // With --duration, calls go on until then; requests only sizes the latency records.
+    auto more = [&](std::size_t i) { return duration > 0 ? bench::clock::now() < until : i < requests; };
+    std::atomic<std::size_t> completed{0};
     auto worker = [&]() -> asio::awaitable<void> {
-        for (std::size_t i = next++; i < requests; i = next++)
+        for (std::size_t i = next++; more(i); i = next++)
         {
             auto start = bench::clock::now();
             finovy::error_code ec;
@@ -101,6 +117,7 @@ int main(int argc, char** argv)
             default: std::tie(ec, std::ignore) = co_await c.async_list_hosts(1, 25, tok); break;
             }
             lat.record(i, bench::clock::now() - start);
+            ++completed;
             if (ec && errors++ == 0)
                 std::cerr << "finovy-bench: first error: " << ec.message() << '\n';
         }
@@ -110,11 +127,12 @@ int main(int argc, char** argv)
     std::function<void()> chain;
     chain = [&] {
         std::size_t i = next++;
-        if (i >= requests)
+        if (!more(i))
             return;
         auto start = bench::clock::now();
         auto done = [&, i, start](finovy::error_code ec, auto&&...) {
             lat.record(i, bench::clock::now() - start);
+            ++completed;
             if (ec && errors++ == 0)
                 std::cerr << "finovy-bench: first error: " << ec.message() << '\n';
             chain();
@@ -128,7 +146,7 @@ int main(int argc, char** argv)
     };
 
     auto before = bench::resources();
-    auto t0 = bench::clock::now();
+    auto t0 = t_start;
     for (std::size_t k = 0; k < concurrency; ++k)
         if (style == "coroutine")
             asio::co_spawn(ioc, worker, asio::detached);
@@ -143,9 +161,13 @@ int main(int argc, char** argv)
     auto seconds = std::chrono::duration<double>(bench::clock::now() - t0).count();
     auto after = bench::resources();
     auto st = c.stats();
-    bench::report(requests, seconds, errors.load(), lat, after.cpu_s - before.cpu_s, after.max_rss_kb,
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f", st.rate_limit);
+    bench::report(completed.load(), seconds, errors.load(), lat, after.cpu_s - before.cpu_s, after.max_rss_kb,
                   st.handshakes_full,
                   "resumed=" + std::to_string(st.handshakes_resumed) +
-                      " connections=" + std::to_string(st.connections_opened));
+                      " connections=" + std::to_string(st.connections_opened) + " attempts=" +
+                      std::to_string(st.attempts) + " throttled=" + std::to_string(st.throttled) + " rate=" + rate +
+                      " retries_denied=" + std::to_string(st.retries_denied));
     return errors.load() == 0 ? 0 : 1;
 }

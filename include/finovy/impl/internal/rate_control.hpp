@@ -78,7 +78,11 @@ public:
             // W_max is the rate at the start of an episode of pushback; later throttles of the same
             // episode (no success in between) lower the rate further, not the maximum to return to.
             if (!decreased_ || accepted_since_decrease_)
-                w_max_ = in_use;
+            {
+                // Fast convergence (RFC 8312, 4.6): a client pushed back below its last maximum
+                // releases a little more, so that clients sharing a limit even out sooner.
+                w_max_ = decreased_ && in_use < w_max_ ? in_use * (1.0 + beta) / 2.0 : in_use;
+            }
             last_decrease_ = now;
             decreased_ = true;
             accepted_since_decrease_ = false;
