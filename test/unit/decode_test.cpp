@@ -440,3 +440,32 @@ BOOST_AUTO_TEST_CASE(disk_usage_is_a_sane_integer)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(decode_fuzz_findings)
+
+// Found by the decoders fuzz target (test/fuzz/corpus/decoders/finding_*): each was accepted.
+BOOST_AUTO_TEST_CASE(empty_ids_are_bad_responses)
+{
+    std::string why;
+    host_page p;
+    auto ec = decode(json::parse(R"([{"id":"","status":1}])"), p, why);   // finding_empty_host_id
+    BOOST_TEST((ec == client_errc::bad_response));
+    BOOST_TEST(why == "data[0].id: empty");
+    for (auto [text, field] : {std::pair{R"({"imageId": ""})", "data.imageId: empty"},
+                               {R"({"packageId": ""})", "data.packageId: empty"}})
+    {
+        why.clear();
+        image i;
+        host_package k;
+        ec = std::string_view(field).find("image") != std::string_view::npos ? decode(json::parse(text), i, why)
+                                                                             : decode(json::parse(text), k, why);
+        BOOST_TEST((ec == client_errc::bad_response), text);
+        BOOST_TEST(why == field);
+    }
+    why.clear();
+    disk d;
+    BOOST_TEST((decode(json::parse(R"({"id": "", "status": 0})"), d, why) == client_errc::bad_response));
+    BOOST_TEST(why == "data.id: empty");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -161,10 +161,16 @@ public:
         return std::nullopt;
     }
 
+    // A required text is an id: "" names nothing the client could ask about.
     void text_into(std::string_view key, std::string& out, bool required = false)
     {
         if (auto s = text(key, required))
-            out = std::move(*s);
+        {
+            if (required && s->empty())
+                fail(key, "empty");
+            else
+                out = std::move(*s);
+        }
     }
 
     // Milliseconds since 1970. system_clock counts nanoseconds in 64 bits (until 2262): a time
