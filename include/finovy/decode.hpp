@@ -28,6 +28,9 @@ struct envelope
 
 // Each returns client_errc::bad_response on failure, and `why` names the field and the problem
 // ("data.status: expected a number or a string of digits"). Unknown fields are ignored.
+// Numbers are range-checked rather than trusted: an integer must fit its field; a time
+// (createTime, expirationTime) is milliseconds from 1970 to 2200; a token's effectiveTime is
+// 1 ms to 366 days (30 minutes when absent); totalCounts is 0 to 10,000,000; a decimal is finite.
 FINOVY_DECL error_code read_envelope(const boost::json::value& body, envelope& out, std::string& why);
 FINOVY_DECL error_code decode(const boost::json::value& data, image& out, std::string& why);
 FINOVY_DECL error_code decode(const boost::json::value& data, std::vector<image>& out, std::string& why);

@@ -1,6 +1,7 @@
 // Decoding of every example answer in the vendor documents (test/data), and of the
 // contradictions the documents list.
 #include <finovy/decode.hpp>
+#include <finovy/detail/request.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -320,6 +321,151 @@ BOOST_AUTO_TEST_CASE(integer_overflow_is_an_error)
     auto ec = decode(json::parse(R"({"id": "a", "status": 2, "memory": 99999999999})"), h, why);
     BOOST_TEST((ec == client_errc::bad_response));
     BOOST_TEST(why.find("memory") != std::string::npos, why);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Numbers the client computes with (times, a token's lifetime, page counts) are range-checked:
+// out of range, they would overflow a conversion (undefined behaviour) or size loops.
+BOOST_AUTO_TEST_SUITE(decode_ranges)
+
+namespace {
+
+template <class T>
+std::string decode_fails(const std::string& text)
+{
+    T out{};
+    std::string why;
+    auto ec = decode(json::parse(text), out, why);
+    BOOST_TEST((ec == client_errc::bad_response), text);
+    BOOST_TEST(!why.empty(), text);
+    return why;
+}
+
+}   // namespace
+
+BOOST_AUTO_TEST_CASE(times_past_what_system_clock_holds_are_bad_responses)
+{
+    // system_clock counts nanoseconds in 64 bits: 1e15 ms (year 33658) and INT64_MAX ms overflow it.
+    for (std::string v : {"1000000000000000", "9223372036854775807", "\"9223372036854775807\"", "1e15",
+                          "-1000000000000000", "-9223372036854775807", "-1"})
+    {
+        auto why = decode_fails<host>(R"({"id": "a", "status": 2, "createTime": )" + v + "}");
+        BOOST_TEST(why.find("data.createTime: out of range") == 0u, why);
+        why = decode_fails<host>(R"({"id": "a", "status": 2, "createTime": 0, "expirationTime": )" + v + "}");
+        BOOST_TEST(why.find("data.expirationTime: out of range") == 0u, why);
+        why = decode_fails<disk>(R"({"id": "d", "status": 0, "createTime": )" + v + "}");
+        BOOST_TEST(why.find("data.createTime: out of range") == 0u, why);
+        why = decode_fails<host_page>(R"({"data": [{"id": "a", "status": 2, "createTime": )" + v + "}], \"totalCounts\": 1}");
+        BOOST_TEST(why.find("data.data[0].createTime: out of range") == 0u, why);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(times_up_to_2200_are_kept)
+{
+    auto h = decode_ok<host>(json::parse(R"({"id": "a", "status": 2, "createTime": 0, "expirationTime": 7258118400000})"));
+    BOOST_TEST(ms(h.created) == 0);
+    BOOST_TEST(ms(h.expires.value()) == 7258118400000LL);   // 2200-01-01T00:00:00Z
+    decode_fails<host>(R"({"id": "a", "status": 2, "expirationTime": 7258118400001})");
+}
+
+BOOST_AUTO_TEST_CASE(token_lifetime_is_positive_and_at_most_a_year)
+{
+    // The client adds effectiveTime to steady_clock::now(): a huge one overflowed token_expires_.
+    for (std::string v : {"9223372036854775807", "1000000000000000", "31622400001", "0", "-1", "-1800000"})
+    {
+        auto why = decode_fails<token_info>(R"({"token": "t", "effectiveTime": )" + v + "}");
+        BOOST_TEST(why.find("data.effectiveTime: out of range") == 0u, why);
+    }
+    auto year = decode_ok<token_info>(json::parse(R"({"token": "t", "effectiveTime": 31622400000})"));
+    BOOST_TEST(year.lifetime.count() == 31'622'400'000LL);   // 366 days
+    auto none = decode_ok<token_info>(json::parse(R"({"token": "t"})"));
+    BOOST_TEST(none.lifetime.count() == 1'800'000);   // the documented 30 minutes
+}
+
+BOOST_AUTO_TEST_CASE(total_counts_is_bounded)
+{
+    for (std::string v : {"-1", "10000001", "\"99999999999\"", "9223372036854775807"})
+    {
+        auto why = decode_fails<host_page>(R"({"data": [], "totalCounts": )" + v + "}");
+        BOOST_TEST(why.find("data.totalCounts: out of range") == 0u, why);
+        why = decode_fails<disk_page>(R"({"data": [], "totalCounts": )" + v + "}");
+        BOOST_TEST(why.find("data.totalCounts: out of range") == 0u, why);
+    }
+    BOOST_TEST(decode_ok<host_page>(json::parse(R"({"data": [], "totalCounts": 10000000})")).total == 10'000'000);
+}
+
+BOOST_AUTO_TEST_CASE(optional_integers_out_of_range_are_bad_responses)
+{
+    // gpuNumber and port were cast to int unchecked: 4294967298 became 2.
+    auto why = decode_fails<host>(R"({"id": "a", "status": 2, "gpuNumber": 4294967298})");
+    BOOST_TEST(why.find("data.gpuNumber: integer out of range") == 0u, why);
+    why = decode_fails<host>(R"({"id": "a", "status": 2, "port": "4294967298"})");
+    BOOST_TEST(why.find("data.port: integer out of range") == 0u, why);
+}
+
+BOOST_AUTO_TEST_CASE(decimals_are_finite)
+{
+    // from_chars reads "inf" and "nan": a price is a finite number.
+    for (std::string v : {"\"inf\"", "\"-inf\"", "\"nan\"", "\"1e400\""})
+    {
+        auto why = decode_fails<host_package>(R"({"packageId": "p", "amount": )" + v + "}");
+        BOOST_TEST(why.find("data.amount") == 0u, why);
+        why = decode_fails<disk>(R"({"id": "d", "status": 0, "amount": )" + v + "}");
+        BOOST_TEST(why.find("data.amount") == 0u, why);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(disk_usage_is_a_sane_integer)
+{
+    // memoryTotal's number was cast from a double unchecked (undefined behaviour past 2^63) and
+    // read from strings with stoll, which takes "12abc" as 12.
+    for (std::string v : {"1e300", "-1e300", "18446744073709551615", "\"12abc\"", "\"99999999999999999999\"", "-5",
+                          "1.5", "[]"})
+    {
+        std::int64_t out = 7;
+        std::string why;
+        auto ec = detail::decode_disk_usage(json::parse(R"({"memory": )" + v + "}"), &out, why);
+        BOOST_TEST((ec == client_errc::bad_response), v);
+        BOOST_TEST(why.find("data.memory") == 0u, why);
+    }
+    for (auto [text, want] : {std::pair{R"({"memory": 998})", 998}, {R"({"memory": "998"})", 998}, {R"({"memory": 998.0})", 998},
+                              {R"({"memory": null})", 0}, {R"({})", 0}, {"42", 42}})
+    {
+        std::int64_t out = 7;
+        std::string why;
+        BOOST_TEST(!detail::decode_disk_usage(json::parse(text), &out, why), text << ": " << why);
+        BOOST_TEST(out == want, text);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(decode_fuzz_findings)
+
+// Found by the decoders fuzz target (test/fuzz/corpus/decoders/finding_*): each was accepted.
+BOOST_AUTO_TEST_CASE(empty_ids_are_bad_responses)
+{
+    std::string why;
+    host_page p;
+    auto ec = decode(json::parse(R"([{"id":"","status":1}])"), p, why);   // finding_empty_host_id
+    BOOST_TEST((ec == client_errc::bad_response));
+    BOOST_TEST(why == "data[0].id: empty");
+    for (auto [text, field] : {std::pair{R"({"imageId": ""})", "data.imageId: empty"},
+                               {R"({"packageId": ""})", "data.packageId: empty"}})
+    {
+        why.clear();
+        image i;
+        host_package k;
+        ec = std::string_view(field).find("image") != std::string_view::npos ? decode(json::parse(text), i, why)
+                                                                             : decode(json::parse(text), k, why);
+        BOOST_TEST((ec == client_errc::bad_response), text);
+        BOOST_TEST(why == field);
+    }
+    why.clear();
+    disk d;
+    BOOST_TEST((decode(json::parse(R"({"id": "", "status": 0})"), d, why) == client_errc::bad_response));
+    BOOST_TEST(why == "data.id: empty");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

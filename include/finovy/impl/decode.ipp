@@ -15,6 +15,14 @@ namespace detail {
 
 namespace json = boost::json;
 
+// Bounds of the numbers the client computes with. Past them a value is a bad response, not an
+// overflow: a time (2200-01-01T00:00:00Z), a token's lifetime (366 days; the client adds it to
+// steady_clock::now()), the size of a listing (it sizes page loops).
+inline constexpr std::int64_t max_time_ms = 7'258'118'400'000;
+inline constexpr std::int64_t max_token_lifetime_ms = 366LL * 24 * 3600 * 1000;
+inline constexpr std::int64_t max_total_counts = 10'000'000;
+static_assert(std::chrono::duration_cast<std::chrono::milliseconds>(time_point::duration::max()).count() > max_time_ms);
+
 // Reads one object's fields; the first failure is kept in `why`.
 class field_reader
 {
@@ -63,6 +71,19 @@ public:
         return std::nullopt;
     }
 
+    // An integer within [lo, hi]; outside, `what` says why.
+    std::optional<std::int64_t> integer_in(std::string_view key, std::int64_t lo, std::int64_t hi,
+                                           std::string_view what = "integer out of range")
+    {
+        auto n = integer(key);
+        if (n && (*n < lo || *n > hi))
+        {
+            fail(key, what);
+            return std::nullopt;
+        }
+        return n;
+    }
+
     template <class Int>
     void integer_into(std::string_view key, Int& out, bool required = false)
     {
@@ -73,6 +94,13 @@ public:
             else
                 out = static_cast<Int>(*n);
         }
+    }
+
+    template <class Int>
+    void integer_into(std::string_view key, std::optional<Int>& out)
+    {
+        if (auto n = integer_in(key, std::numeric_limits<Int>::min(), std::numeric_limits<Int>::max()))
+            out = static_cast<Int>(*n);
     }
 
     template <class Enum>
@@ -110,10 +138,10 @@ public:
                 return std::nullopt;
             double d = 0;
             auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-            if (ec == std::errc{} && p == s.data() + s.size())
+            if (ec == std::errc{} && p == s.data() + s.size() && std::isfinite(d))   // from_chars reads "inf", "nan"
                 return d;
         }
-        fail(key, "expected a number or a string holding one");
+        fail(key, "expected a finite number or a string holding one");
         return std::nullopt;
     }
 
@@ -133,22 +161,38 @@ public:
         return std::nullopt;
     }
 
+    // A required text is an id: "" names nothing the client could ask about.
     void text_into(std::string_view key, std::string& out, bool required = false)
     {
         if (auto s = text(key, required))
-            out = std::move(*s);
+        {
+            if (required && s->empty())
+                fail(key, "empty");
+            else
+                out = std::move(*s);
+        }
+    }
+
+    // Milliseconds since 1970. system_clock counts nanoseconds in 64 bits (until 2262): a time
+    // before 1970 or after 2200 is none the API sends, and converting 1e15 ms would overflow.
+    std::optional<time_point> time(std::string_view key)
+    {
+        auto ms = integer_in(key, 0, max_time_ms, "out of range (milliseconds from 1970 to 2200)");
+        if (!ms)
+            return std::nullopt;
+        return time_point(std::chrono::duration_cast<time_point::duration>(std::chrono::milliseconds(*ms)));
     }
 
     void time_into(std::string_view key, time_point& out)
     {
-        if (auto ms = integer(key))
-            out = time_point(std::chrono::milliseconds(*ms));
+        if (auto t = time(key))
+            out = *t;
     }
 
     void time_into(std::string_view key, std::optional<time_point>& out)
     {
-        if (auto ms = integer(key))
-            out = time_point(std::chrono::milliseconds(*ms));
+        if (auto t = time(key))
+            out = t;
     }
 
     void fail(std::string_view key, std::string_view what)
@@ -221,7 +265,7 @@ error_code decode_page(const json::value& data, page<T>& out, std::string& why)
     if (!data.is_object())
         return bad(why, "data", "expected an object with data and totalCounts");
     field_reader r(data.get_object(), why);
-    auto total = r.integer("totalCounts");
+    auto total = r.integer_in("totalCounts", 0, max_total_counts, "out of range (0 to 10,000,000)");
     if (!r.ok())
         return finish(false, why, "data");
     const auto* items = r.find("data");
@@ -314,8 +358,7 @@ FINOVY_DECL error_code decode(const boost::json::value& data, host& out, std::st
     r.text_into("id", out.id, true);
     r.text_into("name", out.name);
     r.text_into("gpuConfiguration", out.gpu_configuration);
-    if (auto g = r.integer("gpuNumber"))
-        out.gpu_count = static_cast<int>(*g);
+    r.integer_into("gpuNumber", out.gpu_count);
     r.integer_into("memory", out.memory_gb);
     r.integer_into("cpu", out.cpu_count);
     r.integer_into("rigidDisk", out.disk_gb);
@@ -326,8 +369,7 @@ FINOVY_DECL error_code decode(const boost::json::value& data, host& out, std::st
     r.enumeration("useType", out.billing);
     r.enumeration("status", out.status, true);
     out.address = r.text("address");
-    if (auto p = r.integer("port"))
-        out.port = static_cast<int>(*p);
+    r.integer_into("port", out.port);
     out.mac = r.text("mac");
     out.ipv4 = r.text("ipv4");
     r.enumeration("pveMachineType", out.use);
@@ -376,13 +418,13 @@ FINOVY_DECL error_code decode(const boost::json::value& data, token_info& out, s
         return detail::bad(why, "data", "expected an object");
     detail::field_reader r(data.get_object(), why);
     auto tok = r.text("token", true);
-    auto life = r.integer("effectiveTime");
+    auto life = r.integer_in("effectiveTime", 1, detail::max_token_lifetime_ms, "out of range (1 ms to 366 days)");
     if (!r.ok())
         return detail::finish(false, why, "data");
     if (tok->empty())
         return detail::bad(why, "data.token", "empty");
     out.token = secret(std::move(*tok));
-    out.lifetime = std::chrono::milliseconds(life && *life > 0 ? *life : 1'800'000);
+    out.lifetime = std::chrono::milliseconds(life ? *life : 1'800'000);   // absent: the documented 30 min
     return {};
 }
 

@@ -14,9 +14,14 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace finovy::detail {
 
@@ -126,41 +131,39 @@ inline error_code decode_id(const boost::json::value& data, void* out, std::stri
     return {};
 }
 
-// memoryTotal answers {"memory": N}; a bare number is tolerated.
+// memoryTotal answers {"memory": N}, N in GB; a bare number is tolerated, and so is null.
+// N is an integer, or a string or an integral double holding one, and not negative.
 inline error_code decode_disk_usage(const boost::json::value& data, void* out, std::string& why)
 {
     auto& v = *static_cast<std::int64_t*>(out);
+    v = 0;
     const boost::json::value* m = &data;
     if (data.is_object())
-    {
         m = data.get_object().if_contains("memory");
-        if (!m || m->is_null())
-        {
-            v = 0;
-            return {};
-        }
-    }
+    if (!m || m->is_null())
+        return {};
+    std::int64_t n = -1;
     if (m->is_int64())
-        v = m->get_int64();
-    else if (m->is_uint64())
-        v = static_cast<std::int64_t>(m->get_uint64());
+        n = m->get_int64();
+    else if (m->is_uint64() && m->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        n = static_cast<std::int64_t>(m->get_uint64());
     else if (m->is_double())
-        v = static_cast<std::int64_t>(m->get_double());
+    {
+        // Checked first: casting a double past 2^63 to an integer is undefined.
+        double d = m->get_double();
+        if (d >= 0 && d < 9.0e18 && d == std::floor(d))
+            n = static_cast<std::int64_t>(d);
+    }
     else if (m->is_string())
     {
-        try
-        {
-            v = std::stoll(std::string(m->get_string()));
-        }
-        catch (const std::exception&)
-        {
-            return (why = "data.memory: expected a number"), error_code(client_errc::bad_response);
-        }
+        std::string_view s = m->get_string();
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+        if (ec != std::errc{} || p != s.data() + s.size())
+            n = -1;
     }
-    else if (m->is_null())
-        v = 0;
-    else
-        return (why = "data.memory: expected a number"), error_code(client_errc::bad_response);
+    if (n < 0)
+        return (why = "data.memory: expected a number of GB, 0 or more"), error_code(client_errc::bad_response);
+    v = n;
     return {};
 }
 
