@@ -9,7 +9,7 @@
 // size when one was given; none after HEAD or with 1xx, 204, 304), a Retry-After of at most 60 s.
 #include "check.hpp"
 
-#include <finovy/detail/answer_parser.hpp>
+#include <finovy/impl/internal/answer_parser.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>

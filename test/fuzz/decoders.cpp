@@ -10,7 +10,7 @@
 #include "check.hpp"
 
 #include <finovy/decode.hpp>
-#include <finovy/detail/request.hpp>
+#include <finovy/impl/internal/request.hpp>
 
 #include <boost/json/parse.hpp>
 

@@ -17,7 +17,7 @@
 #include "../../src/sim/world.hpp"
 
 #include <finovy/decode.hpp>
-#include <finovy/detail/request.hpp>
+#include <finovy/impl/internal/request.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Decoding of every example answer in the vendor documents (test/data), and of the
 // contradictions the documents list.
 #include <finovy/decode.hpp>
-#include <finovy/detail/request.hpp>
+#include <finovy/impl/internal/request.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
