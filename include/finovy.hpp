@@ -1,4 +1,34 @@
-// finovy-cpp: the C++20 coroutine SDK for the Finovy (渲大师) cloud host-rental open API.
+/// \file
+/// finovy-cpp: the C++20 coroutine SDK for the Finovy (渲大师) cloud host-rental open API. This
+/// umbrella header includes every public header but the simulator's (finovy/sim/).
+
+/**
+ * \mainpage finovy-cpp API reference
+ *
+ * A C++20 coroutine SDK for the Finovy (渲大师) cloud host-rental open API, in the Boost.Asio
+ * family: every endpoint is an Asio asynchronous operation that takes any completion token.
+ *
+ * Where to start:
+ * - finovy::client (client.hpp): every endpoint; what all operations share (completion tokens,
+ *   errors, retries, executor, cancellation, thread safety, lifetimes) is on its page.
+ * - finovy::client_options (client_options.hpp), finovy::call_options (call_context.hpp),
+ *   finovy::load_configuration() (configuration.hpp).
+ * - Waiting: finovy::async_wait_for_status() and the other waits (wait.hpp), finovy::watch_hub.
+ * - Fleets: finovy::async_create_hosts() and the other creates (create.hpp); whole listings and
+ *   finovy::host_pager (listing.hpp).
+ * - Errors: finovy::api_errc, finovy::client_errc (error.hpp), finovy::diagnostics.
+ * - Pacing: rate_limit.hpp (the rate governor and the retry budget).
+ * - Testing: finovy::sim::server (sim/server.hpp).
+ *
+ * The guides are in the repository's docs/ directory (docs/README.md).
+ */
+
+/// \namespace finovy
+/// The SDK.
+
+/// \namespace finovy::sim
+/// finovy-sim, the simulator of the API, in-process (CMake target `finovy::sim`).
+
 #ifndef FINOVY_HPP
 #define FINOVY_HPP
 

@@ -1,55 +1,5 @@
-// finovy::client: every endpoint of the Finovy host-rental API as an Asio asynchronous operation.
-//
-//     asio::awaitable<void> provision(finovy::client& api)
-//     {
-//         auto images = co_await api.async_list_images();
-//         auto packages = co_await api.async_list_packages(finovy::billing_kind::pay_as_you_go);
-//         co_await api.async_power_on(host_id);
-//         finovy::host h = co_await api.async_get_host(host_id);   // throws error_with_diagnostics
-//     }
-//
-// Completion tokens. Every async_* function takes any Asio completion token: use_awaitable,
-// deferred, use_future, a callback, as_tuple(...), redirect_error(...). Its completion signature
-// is void(error_code, T), or void(error_code) when the API answers only `true`. Without a token
-// the default is with_diagnostics(asio::use_awaitable): `co_await` returns T and throws
-// error_with_diagnostics on failure. On failure T is value-initialized.
-//
-// Diagnostics. Each function has an overload taking a call_context, which converts from a
-// finovy::diagnostics& (filled with the server's code, msg, traceId, the HTTP status and the
-// client's explanation, on failure) and from call_options (per-call timeouts and attempts).
-//
-// Errors. api_errc (the envelope's code, whatever the HTTP status), client_errc (timeout,
-// outcome_unknown, bad_response, body_too_large, http_status, invalid_argument, ...), and the
-// transport's own codes (asio::error, asio::ssl::error) for failures to connect or handshake.
-//
-// Retries. Reads are retried on transport errors, unreadable answers, HTTP 429/5xx and the codes
-// that ask for it (1005, 6005, 7003, 220025, 500, 503). Creates, power changes, reboots,
-// deletions and disk changes are retried only when the server provably did not act (the request
-// was not fully sent, or it answered 429/1005/6005/7003/220025); once such a request may have
-// reached the server, a failure completes with client_errc::outcome_unknown and it is not resent:
-// nothing is bought twice. A 401 fetches a new token (uuid/secret credentials) and tries once more.
-//
-// Per-operation cancellation. Terminal and partial cancellation are supported by every
-// operation (total is not: a request on the wire cannot be recalled). A cancelled operation
-// completes promptly with asio::error::operation_aborted; a connection that was mid-request is
-// closed, never returned to the pool. A cancelled create or power change may still have
-// happened: the diagnostics say so.
-//
-// Executors and threads. The client's shared state (pool, token, counters) is guarded by a mutex.
-// With client_options::thread_safe (the default), each connection's I/O runs on a strand of its
-// own and each call on a strand (its connection's, when one is free at once), and its handler is
-// invoked through its associated executor, as usual in Asio. So one client may be used by many
-// coroutines on a multi-threaded io_context at once: every async_* function and stats() are
-// thread-safe. With thread_safe = false, strands are skipped: the client and every handler of its
-// calls must then run on one thread (or one strand), which makes calls markedly cheaper.
-// Moving, closing and destroying the client are never thread-safe. To use many cores, consider
-// an io_context and a client (thread_safe = false) per thread: with one client shared by four
-// threads, strands and hand-offs between threads cost about as much again as the request itself
-// (benchmarks/README.md).
-//
-// Lifetimes. Arguments are copied; a diagnostics& must outlive its operation. Operations keep
-// the client's internals alive: destroying the client while calls run is safe (it acts as
-// close()). No operation blocks the calling thread.
+/// \file
+/// finovy::client: every endpoint of the Finovy host-rental API as an Asio asynchronous operation.
 #ifndef FINOVY_CLIENT_HPP
 #define FINOVY_CLIENT_HPP
 
@@ -74,25 +24,121 @@
 
 namespace finovy {
 
+/// \cond FINOVY_INTERNAL
 #define FINOVY_TOKEN_FOR(T) BOOST_ASIO_COMPLETION_TOKEN_FOR(typename detail::result_signature<T>::type)
+/// \endcond
 
+/**
+ * \brief A client of the Finovy host-rental API: every endpoint as an Asio asynchronous operation.
+ *
+ * \code
+ * asio::awaitable<void> provision(finovy::client& api, std::string host_id)
+ * {
+ *     auto images = co_await api.async_list_images();
+ *     auto packages = co_await api.async_list_packages(finovy::billing_kind::pay_as_you_go);
+ *     co_await api.async_power_on(host_id);
+ *     finovy::host h = co_await api.async_get_host(host_id);   // throws error_with_diagnostics
+ * }
+ * \endcode
+ *
+ * What every `async_*` function of the client has in common is said here once; each function's
+ * own sections add what is particular to it.
+ *
+ * \par Completion tokens
+ * Every `async_*` function takes any Asio completion token: `use_awaitable`, `deferred`,
+ * `use_future`, a callback, `as_tuple(...)`, `redirect_error(...)`. Its completion signature is
+ * `void(error_code, T)`, or `void(error_code)` when the API answers only `true`; on failure `T` is
+ * value-initialized. Without a token the default is `with_diagnostics(asio::use_awaitable)`
+ * (default_token): `co_await` returns `T` and throws error_with_diagnostics on failure.
+ *
+ * \par Per-call settings
+ * Each function has an overload taking a call_context, which converts from a `diagnostics&`
+ * (filled on failure with the server's code, msg and traceId, the HTTP status and the client's
+ * explanation) and from call_options (a deadline, an attempt timeout, a number of attempts, the
+ * idempotency of the request, the rate governor's lane, for this call only).
+ *
+ * \par Errors
+ * Besides the codes each function lists:
+ * - the API's codes (api_errc, or any `error_code(code, api_category())`), whatever the HTTP status
+ *   they came with;
+ * - client_errc::timeout (client_options::attempt_timeout or client_options::deadline ran out),
+ *   client_errc::outcome_unknown (a change that may have reached the server was not resent),
+ *   client_errc::bad_response, client_errc::body_too_large, client_errc::http_status (an HTTP error
+ *   without an API envelope), client_errc::invalid_argument (an id, page or size the API cannot
+ *   take: nothing was sent), client_errc::no_credentials, client_errc::shut_down (the client was
+ *   closed), client_errc::proxy_refused;
+ * - the transport's own codes (`asio::error`, `asio::ssl::error`) for failures to resolve, connect
+ *   or handshake, a server certificate that is not trusted included;
+ * - `asio::error::operation_aborted` when the operation was cancelled.
+ *
+ * \par Retries
+ * One table decides (it is also behind is_retryable_api_code()):
+ * - throttled answers (220025, HTTP 429) are sent again, reads and changes alike (the server did
+ *   not act), paced by the rate governor (rate_limit.hpp), until the deadline, whatever
+ *   retry_policy::max_attempts says;
+ * - 6005 and 7003 ("retry later") are sent again, reads and changes alike;
+ * - 1005 ("request in progress"), the codes 500 and 503, HTTP 5xx without an envelope, and
+ *   transport errors, timeouts or unreadable answers after the whole request was sent: a read is
+ *   sent again; a change (create, power on/off, reboot, delete, disk changes) is not, and fails
+ *   with client_errc::outcome_unknown: nothing is bought twice. call_options::idempotent overrides
+ *   the operation's own judgement;
+ * - a request that was provably not sent in full is sent again, change or not;
+ * - 401 with uuid/secret credentials: a new token is fetched and the request sent once more;
+ * - everything else (1001, 1021, 7005, other HTTP 4xx, an untrusted certificate...) is reported as it is.
+ * Retries other than throttled ones wait a backoff (retry_policy), count against
+ * retry_policy::max_attempts and are paid from the client's retry budget (retry_budget_options).
+ *
+ * \par Executor
+ * The handler runs on its associated executor, or else on get_executor(); never on one of the
+ * client's internal strands, and never inside the initiating function.
+ *
+ * \par Per-operation cancellation
+ * `terminal` and `partial` cancellation are supported by every operation; `total` is not (a
+ * request on the wire cannot be recalled) and is ignored. A cancelled operation completes promptly
+ * with `asio::error::operation_aborted`; a connection that was mid-request is closed, never
+ * returned to the pool. A change cancelled after its request was sent may still take effect: its
+ * diagnostics say so.
+ *
+ * \par Thread safety
+ * With client_options::thread_safe (the default) the client's state is guarded and each call runs
+ * on a strand: one client may be used by many coroutines on a multi-threaded `io_context`, and
+ * every `async_*` function and stats() may be called concurrently. With `thread_safe = false`
+ * strands are skipped: the client and every handler of its calls must run on one thread (or one
+ * strand), which makes calls markedly cheaper. Moving, closing and destroying the client are never
+ * thread-safe. To use many cores, consider an `io_context` and a client (`thread_safe = false`)
+ * per thread: with one client shared by four threads, strands and hand-offs between threads cost
+ * about as much again as the request itself (benchmarks/README.md).
+ *
+ * \par Object lifetimes
+ * Arguments are copied before the initiating function returns (also with `asio::deferred`); the
+ * `diagnostics&` of a call_context must outlive the operation. Operations keep the client's
+ * internals alive: destroying the client while calls run is safe (it acts as close()). Calling an
+ * `async_*` function of a moved-from client throws `boost::system::system_error`
+ * (client_errc::shut_down). No operation blocks the calling thread.
+ */
 class client
 {
 public:
+    /// The executor given to the constructor: handlers without an executor of their own run there.
     using executor_type = boost::asio::any_io_executor;
 
-    // Throws std::invalid_argument for options that cannot work: a malformed endpoint, http://
-    // without allow_insecure_http, an unreadable CA file, zero connections or timeouts.
-    // The message never contains a token or a secret.
+    /// \brief Creates a client; nothing is sent until the first call.
+    /// \throws std::invalid_argument for options that cannot work: a malformed endpoint, `http://`
+    /// without client_options::allow_insecure_http, an unreadable CA file, zero connections or
+    /// timeouts. The message never contains a token or a secret.
     FINOVY_DECL client(executor_type ex, client_options opts);
 
+    /// \brief Creates a client running on `ctx.get_executor()`.
+    /// \throws std::invalid_argument as the constructor taking an executor.
     template <class ExecutionContext>
         requires std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>
     client(ExecutionContext& ctx, client_options opts) : client(ctx.get_executor(), std::move(opts))
     {
     }
 
+    /// Takes over `other`'s state; `other`'s calls then throw client_errc::shut_down.
     client(client&& other) noexcept : impl_(std::move(other.impl_)), owner_(other.owner_) {}
+    /// Closes this client (close()), then takes over `other`'s state.
     client& operator=(client&& other) noexcept
     {
         if (this != &other)
@@ -104,157 +150,548 @@ public:
         }
         return *this;
     }
+    /// Closes the client (close()); operations still running keep its internals alive and end soon.
     FINOVY_DECL ~client();   // close()
 
+    /// The executor handlers run on when they have none of their own.
     FINOVY_DECL executor_type get_executor() const noexcept;
+    /// The options the client was created with.
     FINOVY_DECL const client_options& options() const noexcept;
+    /// A snapshot of the client's counters (client_stats). Thread-safe.
     FINOVY_DECL client_stats stats() const;
 
-    // Refuses new calls and fails those waiting for a connection or a token with
-    // client_errc::shut_down; calls already talking to the server finish. Idle connections close.
+    /// \brief Refuses new calls and fails those waiting for a connection, a send slot or a token
+    /// with client_errc::shut_down; calls already talking to the server finish. Idle connections
+    /// close. Idempotent; not thread-safe with other calls of close() or the destructor.
     FINOVY_DECL void close();
 
     // --- Authentication ------------------------------------------------------------------
-    // POST v1/auth/getToken with the configured uuid and secret. The client does this by itself
-    // when it needs a token; call it to check credentials or a token's lifetime.
-    // Handler: void(error_code, token_info). No credentials: client_errc::no_credentials.
+
+    /**
+     * \brief Fetches a token: `POST v1/auth/getToken` with client_options::uuid and secret.
+     * \details The client does this by itself when it needs a token (one fetch at a time, however
+     * many calls wait); call it to check the credentials or a token's lifetime. The token it
+     * returns is not the one the client uses.
+     *
+     * \par Handler signature
+     * `void(error_code, token_info)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
+     * \par Errors
+     * client_errc::no_credentials without uuid and secret (nothing is sent); and those of every call
+     * (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(token_info) CompletionToken = default_token>
     auto async_get_token(CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(token_info) CompletionToken = default_token>
     auto async_get_token(call_context ctx, CompletionToken&& token = {});
+    ///@}
 
     // --- Catalog -------------------------------------------------------------------------
-    // GET v1/pve/open/image. Handler: void(error_code, std::vector<image>).
+
+    /**
+     * \brief Lists the operating-system images: `GET v1/pve/open/image`.
+     *
+     * \par Handler signature
+     * `void(error_code, std::vector<image>)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
+     * \par Errors
+     * Those of every call (see client). A read: retried as the table says.
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(std::vector<image>) CompletionToken = default_token>
     auto async_list_images(CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(std::vector<image>) CompletionToken = default_token>
     auto async_list_images(call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // GET v1/pve/open/packAge/{type}: the packages usable for `kind`.
-    // Handler: void(error_code, std::vector<host_package>).
+    /**
+     * \brief Lists the host packages usable for `kind`: `GET v1/pve/open/packAge/{type}`.
+     *
+     * \par Handler signature
+     * `void(error_code, std::vector<host_package>)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
+     * \par Errors
+     * client_errc::invalid_argument for a `kind` the API does not list; and those of every call
+     * (see client). A read: retried as the table says.
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(std::vector<host_package>) CompletionToken = default_token>
     auto async_list_packages(billing_kind kind, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(std::vector<host_package>) CompletionToken = default_token>
     auto async_list_packages(billing_kind kind, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
     // --- Hosts -----------------------------------------------------------------------------
-    // POST v1/pve/open/createquantity: a pay-as-you-go host. The documents answer only `true`,
-    // so the handler gets std::nullopt; a server that answers the id gives it.
-    // (watch.hpp's async_create_host_resolved finds the new host's id.) Never resent once it may
-    // have reached the server. Errors include 1037, 6002, 6005 (retried), 7005.
-    // Handler: void(error_code, std::optional<std::string>).
+
+    /**
+     * \brief Creates a pay-as-you-go host: `POST v1/pve/open/createquantity`.
+     * \details The seed documents answer only `true`, so the handler gets `std::nullopt`; a server
+     * that answers the new host's id (the newer vendor page) gives it. To learn the id either way,
+     * use async_create_host_resolved() or async_create_hosts() (create.hpp). The image's type must
+     * equal the package's.
+     *
+     * \par Handler signature
+     * `void(error_code, std::optional<std::string> host_id)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a create
+     * already sent may still happen (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 1037 (real name required), 6002 (insufficient resources), 7005 (the image's
+     * type is not the package's); 6005 (creation pending) and throttling are retried. A change: never
+     * resent once it may have reached the server, client_errc::outcome_unknown instead.
+     * client_errc::operation_rejected when the server answers `false`; client_errc::invalid_argument
+     * for a malformed id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * The ids are copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(std::optional<std::string>) CompletionToken = default_token>
     auto async_create_pay_as_you_go_host(std::string_view package_id, std::string_view image_id,
                                          CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(std::optional<std::string>) CompletionToken = default_token>
     auto async_create_pay_as_you_go_host(std::string_view package_id, std::string_view image_id, call_context ctx,
                                          CompletionToken&& token = {});
+    ///@}
 
-    // POST v1/pve/open/createRent: a fixed-period host, paid up front (price x period).
-    // Errors include 1037, 6002, 6005 (retried), 7005, 9000, 9001. Never resent once it may
-    // have reached the server. Handler: void(error_code, std::string host_id).
+    /**
+     * \brief Creates a fixed-period host, paid up front (price x period): `POST v1/pve/open/createRent`.
+     *
+     * \par Handler signature
+     * `void(error_code, std::string host_id)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a create
+     * already sent may still happen (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 1037, 6002, 7005, 9000 (wallet error), 9001 (insufficient balance); 6005 and
+     * throttling are retried. A change: never resent once it may have reached the server,
+     * client_errc::outcome_unknown instead. client_errc::invalid_argument for a malformed id or a
+     * period without a count or a known unit; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * The ids and the period are copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(std::string) CompletionToken = default_token>
     auto async_create_fixed_period_host(std::string_view package_id, std::string_view image_id, rental_period period,
                                         CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(std::string) CompletionToken = default_token>
     auto async_create_fixed_period_host(std::string_view package_id, std::string_view image_id, rental_period period,
                                         call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // GET v1/pve/open/operate/{id}?type=1|0. Completes when the server accepts; the host then
-    // goes 0 -> 1 -> 2 (or 2 -> 4 -> 0): see watch.hpp to wait for it. Errors include 1021,
-    // 6000, 6001, 6002, 6003. Never resent once it may have reached the server.
-    // Handler: void(error_code).
+    /**
+     * \brief Powers a host on: `GET v1/pve/open/operate/{id}?type=1`.
+     * \details Completes when the server accepts; the host then goes 0 -> 1 -> 2. To wait for it,
+     * see async_power_on_and_wait() (wait.hpp) or a watch_hub.
+     *
+     * \par Handler signature
+     * `void(error_code)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a request
+     * already sent may still take effect (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 1021 (no such host), 1037, 6000 (booting), 6001 (shutting down), 6002
+     * (insufficient resources), 6003 (wallet below one hour).
+     * A change: never resent once it may have reached the server, client_errc::outcome_unknown
+     * instead. client_errc::operation_rejected when the server answers `false`;
+     * client_errc::invalid_argument for a malformed id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_power_on(std::string_view host_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_power_on(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
+    ///@}
+
+    /**
+     * \brief Powers a host off: `GET v1/pve/open/operate/{id}?type=0`.
+     * \details Completes when the server accepts; the host then goes 2 -> 4 -> 0. To wait for it,
+     * see async_power_off_and_wait() (wait.hpp) or a watch_hub.
+     *
+     * \par Handler signature
+     * `void(error_code)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a request
+     * already sent may still take effect (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 1021, 6000, 6001. A change: never resent once it may have reached the server,
+     * client_errc::outcome_unknown instead. client_errc::operation_rejected when the server answers
+     * `false`; client_errc::invalid_argument for a malformed id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_power_off(std::string_view host_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_power_off(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // GET v1/pve/open/reboot/{id}: 2 -> 1 -> 2. Errors include 7002, 7003 (retried), 7004.
-    // Handler: void(error_code).
+    /**
+     * \brief Reboots a running host: `GET v1/pve/open/reboot/{id}`; it then goes 2 -> 1 -> 2.
+     * \details To wait for it, see async_reboot_and_wait() (wait.hpp) or a watch_hub.
+     *
+     * \par Handler signature
+     * `void(error_code)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a request
+     * already sent may still take effect (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 1021, 7002 (never started), 7004 (not running); 7003 (unavailable, retry
+     * later) is retried. A change: never resent once it may have reached the server,
+     * client_errc::outcome_unknown instead. client_errc::operation_rejected when the server answers
+     * `false`; client_errc::invalid_argument for a malformed id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_reboot(std::string_view host_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_reboot(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // GET v1/pve/open/one/{id}. Errors include 1021. Handler: void(error_code, host).
+    /**
+     * \brief Reads one host: `GET v1/pve/open/one/{id}`.
+     *
+     * \par Handler signature
+     * `void(error_code, host)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
+     * \par Errors
+     * api_errc::host_not_found (1021); client_errc::invalid_argument for a malformed id; and those
+     * of every call (see client). A read: retried as the table says.
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_get_host(std::string_view host_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_get_host(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // GET v1/pve/open/mypage: one page (number >= 1, 1 <= size <= 25) of the account's hosts.
-    // watch.hpp has async_list_all_hosts. Handler: void(error_code, host_page).
+    /**
+     * \brief Reads one page of the account's hosts, newest first: `GET v1/pve/open/mypage`.
+     * \details `page` counts from 1; `page_size` is 1 to 25. For every host, see
+     * async_list_all_hosts() or host_pager (listing.hpp).
+     *
+     * \par Handler signature
+     * `void(error_code, host_page)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
+     * \par Errors
+     * client_errc::invalid_argument for a page below 1 or a size outside 1 to 25 (nothing is sent);
+     * and those of every call (see client). A read: retried as the table says.
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
     auto async_list_hosts(int page, int page_size, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
     auto async_list_hosts(int page, int page_size, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // DELETE v1/pve/open/delete/{id}. Errors include 1021, 6000, 6001, and operation_rejected
-    // when the server answers false. Handler: void(error_code).
+    /**
+     * \brief Deletes a host: `DELETE v1/pve/open/delete/{id}`.
+     *
+     * \par Handler signature
+     * `void(error_code)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a request
+     * already sent may still take effect (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 1021, 6000, 6001. A change: never resent once it may have reached the server,
+     * client_errc::outcome_unknown instead. client_errc::operation_rejected when the server answers
+     * `false`; client_errc::invalid_argument for a malformed id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_delete_host(std::string_view host_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_delete_host(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
     // --- Cloud disks -------------------------------------------------------------------------
-    // POST v1/PveMachineHardDisk/open/create. Errors: 1037, 6003, 2200xx (see api_errc).
-    // Never resent once it may have reached the server. Handler: void(error_code, std::string disk_id).
+
+    /**
+     * \brief Creates cloud disks: `POST v1/PveMachineHardDisk/open/create`.
+     *
+     * \par Handler signature
+     * `void(error_code, std::string disk_id)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a create
+     * already sent may still happen (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 1021, 1037, 6003, and the disk codes 2200xx (see api_errc). A change: never resent
+     * once it may have reached the server, client_errc::outcome_unknown instead.
+     * client_errc::invalid_argument for an unknown area, a size or count below 1 or a malformed
+     * host id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `req` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(std::string) CompletionToken = default_token>
     auto async_create_disk(const disk_create_request& req, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(std::string) CompletionToken = default_token>
     auto async_create_disk(const disk_create_request& req, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // POST v1/PveMachineHardDisk/open/pveCreate: mount a waiting disk on a host that is off.
-    // Asynchronous on the server: the disk goes 0 -> 1 -> 2. Handler: void(error_code).
+    /**
+     * \brief Mounts a waiting disk on a host that is off: `POST v1/PveMachineHardDisk/open/pveCreate`.
+     * \details Asynchronous on the server: the disk goes 0 -> 1 -> 2. To wait for it, see
+     * async_wait_for_disk_status() (wait.hpp).
+     *
+     * \par Handler signature
+     * `void(error_code)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a request
+     * already sent may still take effect (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 1021, 220001, 220002, 220009, 220010, 220012, 220016 to 220018, 220024
+     * (see api_errc). A change: never resent once it may have reached the server, client_errc::outcome_unknown
+     * instead. client_errc::operation_rejected when the server answers `false`;
+     * client_errc::invalid_argument for a malformed id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * The ids are copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_mount_disk(std::string_view disk_id, std::string_view host_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_mount_disk(std::string_view disk_id, std::string_view host_id, call_context ctx,
                           CompletionToken&& token = {});
+    ///@}
 
-    // POST v1/PveMachineHardDisk/open/getList: one page (size <= 100), filtered.
-    // Handler: void(error_code, disk_page).
+    /**
+     * \brief Reads one page of cloud disks, filtered: `POST v1/PveMachineHardDisk/open/getList`.
+     * \details For every disk, see async_list_all_disks() (listing.hpp).
+     *
+     * \par Handler signature
+     * `void(error_code, disk_page)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
+     * \par Errors
+     * client_errc::invalid_argument for a page below 1, a size outside 1 to 100 or a malformed host
+     * id (nothing is sent); and those of every call (see client). A read: retried as the table says.
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `req` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(disk_page) CompletionToken = default_token>
     auto async_list_disks(const disk_list_request& req, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(disk_page) CompletionToken = default_token>
     auto async_list_disks(const disk_list_request& req, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // GET v1/PveMachineHardDisk/open/info/{id}. Errors include 220001. Handler: void(error_code, disk).
+    /**
+     * \brief Reads one cloud disk: `GET v1/PveMachineHardDisk/open/info/{id}`.
+     *
+     * \par Handler signature
+     * `void(error_code, disk)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
+     * \par Errors
+     * api_errc::disk_not_found (220001); client_errc::invalid_argument for a malformed id; and those
+     * of every call (see client). A read: retried as the table says.
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `disk_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(disk) CompletionToken = default_token>
     auto async_get_disk(std::string_view disk_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(disk) CompletionToken = default_token>
     auto async_get_disk(std::string_view disk_id, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // PUT v1/PveMachineHardDisk/open/updateStatus with status "0": unmount a disk in use from a
-    // host that is off; asynchronous (2 -> 0). Errors include 220006, 220009. Handler: void(error_code).
+    /**
+     * \brief Unmounts a disk in use from a host that is off: `PUT v1/PveMachineHardDisk/open/updateStatus`
+     * with status "0".
+     * \details Asynchronous on the server: the disk goes 2 -> 0. To wait for it, see
+     * async_wait_for_disk_status() (wait.hpp).
+     *
+     * \par Handler signature
+     * `void(error_code)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a request
+     * already sent may still take effect (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 220001, 220006 (already unmounted), 220007, 220009 (host not off), 220016.
+     * A change:
+     * never resent once it may have reached the server, client_errc::outcome_unknown instead.
+     * client_errc::operation_rejected when the server answers `false`; client_errc::invalid_argument
+     * for a malformed id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `disk_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_unmount_disk(std::string_view disk_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_unmount_disk(std::string_view disk_id, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // The same with status "5": destroy a waiting disk; asynchronous (0 -> 4 -> gone).
-    // Errors include 220022. Handler: void(error_code).
+    /**
+     * \brief Destroys (returns) a waiting disk: `PUT v1/PveMachineHardDisk/open/updateStatus` with
+     * status "5".
+     * \details Asynchronous on the server: the disk goes 0 -> 4 -> gone. To wait for it, see
+     * async_wait_for_disk_gone() (wait.hpp).
+     *
+     * \par Handler signature
+     * `void(error_code)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a request
+     * already sent may still take effect (the diagnostics say so).
+     * \par Errors
+     * Among the API's: 220001, 220022 (only a waiting disk can be destroyed). A change: never resent
+     * once it may have reached the server, client_errc::outcome_unknown instead.
+     * client_errc::operation_rejected when the server answers `false`; client_errc::invalid_argument
+     * for a malformed id; and those of every call (see client).
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `disk_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_destroy_disk(std::string_view disk_id, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_destroy_disk(std::string_view disk_id, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
-    // GET v1/PveMachineHardDisk/open/memoryTotal/{area}: GB of disks in the area.
-    // Handler: void(error_code, std::int64_t).
+    /**
+     * \brief Reads the GB of cloud disks in an area: `GET v1/PveMachineHardDisk/open/memoryTotal/{area}`.
+     *
+     * \par Handler signature
+     * `void(error_code, std::int64_t gb)`.
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
+     * \par Errors
+     * client_errc::invalid_argument for an area the API does not list; and those of every call
+     * (see client). A read: retried as the table says.
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(std::int64_t) CompletionToken = default_token>
     auto async_get_disk_usage(area a, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(std::int64_t) CompletionToken = default_token>
     auto async_get_disk_usage(area a, call_context ctx, CompletionToken&& token = {});
+    ///@}
 
     // --- Anything else -------------------------------------------------------------------------
-    // A request to `target` (a path below the endpoint, with its query) through the same pool,
-    // retries (for GET only) and timeouts, without interpreting the answer: for endpoints this
-    // SDK does not cover yet, or a simulator's /__sim/stats. `with_token` adds the access token.
-    // Handler: void(error_code, raw_response); any HTTP status is a success.
+
+    /**
+     * \brief Sends any request through the client's pool and timeouts, without interpreting the
+     * answer: for endpoints this SDK does not cover yet, or a simulator's `/__sim/stats`.
+     * \details `target` is a path below the endpoint, with its query (it must start with '/', without
+     * spaces or control characters); `body` goes with `Content-Type: application/json` (when not
+     * empty, and always for POST and PUT); `with_token` adds the access token. Every complete answer
+     * is handed over as it is, so only transport failures are retried: a request not sent in full,
+     * and, for GET and HEAD only, one that may have reached the server. This API changes things with
+     * GETs too: set call_options::idempotent to `false` for those.
+     *
+     * \par Handler signature
+     * `void(error_code, raw_response)`. Any complete HTTP answer is a success, whatever its status
+     * (its status and body are in the raw_response).
+     * \par Executor
+     * The handler's associated executor, or else get_executor().
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a request
+     * already sent may still take effect.
+     * \par Errors
+     * client_errc::invalid_argument for a malformed target; client_errc::outcome_unknown for a
+     * request that may not be resent; client_errc::body_too_large; the transport's codes;
+     * client_errc::timeout.
+     * \par Thread safety
+     * Safe to call concurrently on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `target` and `body` are copied; `ctx`'s diagnostics must outlive the operation.
+     */
     template <FINOVY_TOKEN_FOR(raw_response) CompletionToken = default_token>
     auto async_request(boost::beast::http::verb method, std::string_view target, std::string_view body,
                        bool with_token, call_context ctx, CompletionToken&& token = {});
@@ -270,6 +707,7 @@ private:
     bool owner_ = true;   // false for the library's internal views: they never close the client
 };
 
+/// \cond FINOVY_INTERNAL
 namespace detail {
 struct client_access
 {
@@ -278,6 +716,7 @@ struct client_access
     static client view(std::shared_ptr<client_impl> impl) noexcept { return client(std::move(impl), false); }
 };
 }   // namespace detail
+/// \endcond
 
 }   // namespace finovy
 

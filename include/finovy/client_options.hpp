@@ -1,4 +1,6 @@
-// Configuration of a finovy::client, and the per-call overrides.
+/// \file
+/// Configuration of a finovy::client (client_options), its counters (client_stats), and what an
+/// observer sees of each attempt (attempt_event).
 #ifndef FINOVY_CLIENT_OPTIONS_HPP
 #define FINOVY_CLIENT_OPTIONS_HPP
 
@@ -16,140 +18,157 @@
 #include <string>
 #include <string_view>
 
+/// \cond FINOVY_INTERNAL
 namespace boost::asio::ssl {
 class context;
 }
+/// \endcond
 
 namespace finovy {
 
+/// The production API: `https://client.xuandashi.com` (client_options::endpoint's default).
 inline constexpr std::string_view production_endpoint = "https://client.xuandashi.com";
+/// The sandbox API: `https://client-sandbox.xuandashi.com`.
 inline constexpr std::string_view sandbox_endpoint = "https://client-sandbox.xuandashi.com";
 
-// When and how often a call is tried again. The wait before attempt n+1 is drawn uniformly
-// from [0, min(max_backoff, initial_backoff * multiplier^(n-1))] ("full jitter"), and never
-// less than a server's Retry-After.
+/// \brief When and how often a call is tried again (client_options::retry).
+/// \details The wait before attempt n+1 is drawn uniformly from
+/// [0, min(max_backoff, initial_backoff * multiplier^(n-1))] ("full jitter"), and is never less
+/// than a server's Retry-After. Throttled answers (220025, 429) do not count against max_attempts:
+/// they are paced by the rate governor until the deadline (rate_limit.hpp).
 struct retry_policy
 {
-    int max_attempts = 4;                                 // 1: never retry
-    std::chrono::milliseconds initial_backoff{200};
-    std::chrono::milliseconds max_backoff{5000};
-    double multiplier = 2.0;
+    int max_attempts = 4;                                 ///< attempts per call, the first included; 1: never retry
+    std::chrono::milliseconds initial_backoff{200};       ///< the cap of the first backoff
+    std::chrono::milliseconds max_backoff{5000};          ///< the largest cap
+    double multiplier = 2.0;                              ///< the cap's growth per attempt
 };
 
-// Reported once per attempt to client_options::observer, for logs and metrics.
-// Never carries a token, a secret or a password.
+/// \brief Reported once per attempt to client_options::observer, for logs and metrics.
+/// \details Never carries a token, a secret or a password. The views are valid only during the call
+/// of the observer.
 struct attempt_event
 {
-    std::string_view operation;          // "get_host"
-    boost::beast::http::verb method;
-    std::string_view path;               // "/v1/pve/open/one/Ab12Cd34Ef" (query included)
-    int attempt = 1;                     // 1, 2, ...
-    unsigned http_status = 0;            // 0: no answer
-    int api_code = 0;                    // the envelope's code, 0 on success or without envelope
-    std::string_view trace_id;
-    error_code error;                    // the attempt's outcome
-    std::chrono::microseconds latency{0};
-    bool reused_connection = false;      // a kept-alive connection, no handshake
-    bool will_retry = false;
+    std::string_view operation;          ///< the operation's name: "get_host", "create_pay_as_you_go_host"...
+    boost::beast::http::verb method;     ///< the request's method
+    std::string_view path;               ///< "/v1/pve/open/one/Ab12Cd34Ef" (query included)
+    int attempt = 1;                     ///< 1, 2, ...
+    unsigned http_status = 0;            ///< 0: no answer
+    int api_code = 0;                    ///< the envelope's code; 0 on success or without an envelope
+    std::string_view trace_id;           ///< the answer's traceId, if any
+    error_code error;                    ///< the attempt's outcome
+    std::chrono::microseconds latency{0};   ///< from the start of the attempt to its end
+    bool reused_connection = false;      ///< a kept-alive connection, no handshake
+    bool will_retry = false;             ///< the call tries again
 };
 
+/**
+ * \brief The settings of a client. Every member has a default that works against the production
+ * API; at least the credentials must be set.
+ * \details load_configuration() (configuration.hpp) fills them from the environment and a config
+ * file. The client copies them; options() returns its copy.
+ */
 struct client_options
 {
-    // Base URL: https://host[:port][/base-path]. http:// only with allow_insecure_http.
+    /// Base URL: `https://host[:port][/base-path]`. `http://` only with allow_insecure_http.
     std::string endpoint = std::string(production_endpoint);
 
-    // Credentials: either a token issued beforehand (never renewed: an expired one fails
-    // with api_errc::unauthorized), or the account's uuid and app secret, with which the
-    // client fetches a token on first use, renews it before its effectiveTime runs out and
-    // once more on a 401, one getToken at a time however many calls wait for it.
+    /// \brief A token issued beforehand. Never renewed: once expired, calls fail with
+    /// api_errc::unauthorized. When set, uuid and secret are not used.
     std::string access_token;
+    /// \brief The account's uuid; with secret, the client fetches a token on first use, renews it
+    /// before its effectiveTime runs out and once more on a 401, one getToken at a time however
+    /// many calls wait for it.
     std::string uuid;
-    std::string secret;
-    std::chrono::milliseconds token_refresh_margin{120'000};   // at most half the token's lifetime
+    std::string secret;   ///< The account's app secret (see uuid). Never printed nor logged.
+    /// How long before a fetched token expires it is renewed (at most half the token's lifetime).
+    std::chrono::milliseconds token_refresh_margin{120'000};
 
-    // TLS: the system's trust store by default; ca_file adds a PEM file; ssl_context replaces
-    // both with the caller's own context (its verify mode and trust are used as they are).
-    // The server's certificate is always checked against the endpoint's host name (or
-    // tls_server_name), and TLS 1.2 is the minimum.
+    /// \brief A PEM file of CA certificates trusted in addition to the system's trust store.
+    /// \details The server's certificate is always checked against the endpoint's host name (or
+    /// tls_server_name), and TLS 1.2 is the minimum.
     std::string ca_file;
+    /// The caller's own TLS context, used as it is (its verify mode and trust): replaces ca_file
+    /// and the system's trust store. Empty: the client makes its own.
     std::shared_ptr<boost::asio::ssl::context> ssl_context;
-    std::string tls_server_name;          // empty: the endpoint's host
-    bool allow_insecure_http = false;     // http:// sends the token in clear: for local debugging only
+    std::string tls_server_name;          ///< the name sent (SNI) and verified; empty: the endpoint's host
+    bool allow_insecure_http = false;     ///< accept an `http://` endpoint, which sends the token in clear: for local debugging only
 
-    // HTTP proxy for https endpoints: http://[user:password@]host:port (CONNECT; TLS stays end to end).
-    // Empty: none. load_configuration() fills it from https_proxy/HTTPS_PROXY.
+    /// \brief HTTP proxy for `https` endpoints: `http://[user:password@]host:port`; empty: none.
+    /// \details The client sends `CONNECT`, and TLS stays end to end. load_configuration() fills it
+    /// from `https_proxy`/`HTTPS_PROXY`.
     std::string proxy;
-    // Hosts that bypass the proxy: comma-separated names, .domain suffixes, IP addresses, or "*".
+    /// Hosts that bypass the proxy: comma-separated names, `.domain` suffixes, IP addresses, or `*`.
     std::string no_proxy;
 
-    // Connection pool: at most max_connections kept-alive connections; calls beyond that wait
-    // for one in FIFO order. A connection idle for longer than idle_timeout is closed.
+    /// At most this many kept-alive connections; calls beyond wait for one, first come first served.
     std::size_t max_connections = 16;
-    std::chrono::milliseconds idle_timeout{30'000};
+    std::chrono::milliseconds idle_timeout{30'000};   ///< a connection idle longer than this is closed
 
-    // true: the client may be shared by coroutines on an io_context run by several threads
-    // (each call and each connection runs on a strand of its own). false: every call and its
-    // handler must run on one thread (an io_context run by a single thread, or one strand);
-    // strands are then skipped, which makes a call markedly cheaper. Like Boost.MySQL's
-    // pool_params::thread_safe, but safe by default.
+    /// \brief `true`: the client may be shared by coroutines on an `io_context` run by several
+    /// threads (each call and each connection runs on a strand of its own).
+    /// \details `false`: every call and its handler must run on one thread (an `io_context` run by a
+    /// single thread, or one strand); strands are then skipped, which makes a call markedly
+    /// cheaper. Like Boost.MySQL's `pool_params::thread_safe`, but safe by default.
     bool thread_safe = true;
 
-    // Time: each attempt (DNS look-up, connect, handshake, write, read) must finish within
-    // attempt_timeout; a whole call, retries and waits for a connection or a token included,
-    // within deadline.
+    /// Each attempt (DNS look-up, connect, handshake, write, read) must finish within this;
+    /// call_options::attempt_timeout overrides it per call.
     std::chrono::milliseconds attempt_timeout{15'000};
+    /// A whole call must finish within this, retries and waits for a token, a send slot or a
+    /// connection included; call_options::deadline overrides it per call.
     std::chrono::milliseconds deadline{60'000};
-    retry_policy retry{};
+    retry_policy retry{};   ///< backoff and attempts of retried calls
 
-    // Pacing against the server's throttling, and a bound on retries when it fails broadly
-    // (rate_limit.hpp). Adaptive by default: nothing to configure.
+    /// Pacing against the server's throttling (rate_limit.hpp). Adaptive by default: nothing to configure.
     rate_limit_options rate_limit{};
+    /// A bound on retries when the server fails broadly (rate_limit.hpp).
     retry_budget_options retry_budget{};
 
-    // How long the endpoint's addresses are reused before the name is looked up again (a failed
-    // connect also forgets them). Concurrent look-ups of one client are shared.
+    /// How long the endpoint's addresses are reused before the name is looked up again (a failed
+    /// connect also forgets them). Concurrent look-ups of one client are shared.
     std::chrono::milliseconds dns_cache_ttl{60'000};
 
-    // How the bytes travel. native: OpenSSL driven directly on a non-blocking socket (Linux; the
-    // fastest). asio_ssl: asio::ssl::stream (portable, somewhat more CPU per request). Both verify
-    // the same way and behave the same.
+    /// How the bytes travel. Both verify the same way and behave the same.
     enum class transport_kind
     {
-        native,
-        asio_ssl,
+        native,     ///< OpenSSL driven directly on a non-blocking socket (Linux; the fastest)
+        asio_ssl,   ///< `asio::ssl::stream` (portable, somewhat more CPU per request)
     };
-    transport_kind transport = transport_kind::native;
+    transport_kind transport = transport_kind::native;   ///< see transport_kind
 
-    std::size_t max_response_body = 4 * 1024 * 1024;   // larger answers fail with body_too_large
-    std::string user_agent = "finovy-cpp/" FINOVY_VERSION_STRING;
+    std::size_t max_response_body = 4 * 1024 * 1024;   ///< bytes; larger answers fail with client_errc::body_too_large
+    std::string user_agent = "finovy-cpp/" FINOVY_VERSION_STRING;   ///< the User-Agent header
 
-    // Called after every attempt, on the thread that ran it. Keep it cheap and thread-safe.
+    /// Called after every attempt, on the thread that ran it. Keep it cheap and thread-safe; what
+    /// it throws is ignored.
     std::function<void(const attempt_event&)> observer;
 };
 
-// Counters of a client, for tests, benchmarks and metrics.
+/// Counters of a client (client::stats()), for tests, benchmarks and metrics. Totals since the
+/// client was created, and gauges (what is so now).
 struct client_stats
 {
-    std::uint64_t calls = 0;                 // operations started
-    std::uint64_t attempts = 0;              // requests written, first tries and retries
-    std::uint64_t retries = 0;
-    std::uint64_t connections_opened = 0;    // TCP connections established
-    std::uint64_t handshakes_full = 0;
-    std::uint64_t handshakes_resumed = 0;    // TLS session resumption
-    std::uint64_t stale_connections = 0;     // kept-alive connections found closed by the server
-    std::uint64_t token_fetches = 0;
-    std::size_t connections_idle = 0;
-    std::size_t connections_busy = 0;
-    std::size_t waiting_for_connection = 0;
+    std::uint64_t calls = 0;                 ///< operations started
+    std::uint64_t attempts = 0;              ///< requests written, first tries and retries
+    std::uint64_t retries = 0;               ///< attempts after the first, throttled ones included
+    std::uint64_t connections_opened = 0;    ///< TCP connections established
+    std::uint64_t handshakes_full = 0;       ///< TLS handshakes without resumption
+    std::uint64_t handshakes_resumed = 0;    ///< TLS session resumptions
+    std::uint64_t stale_connections = 0;     ///< kept-alive connections found closed by the server
+    std::uint64_t token_fetches = 0;         ///< getToken requests the client made by itself
+    std::size_t connections_idle = 0;        ///< gauge: connections in the pool, unused
+    std::size_t connections_busy = 0;        ///< gauge: connections in use
+    std::size_t waiting_for_connection = 0;  ///< gauge: calls waiting for a connection
 
     // The rate governor (rate_limit.hpp).
-    double rate_limit = 0;                   // requests per second in force; 0: unlimited
-    std::uint64_t throttled = 0;             // answers 220025 or HTTP 429
-    std::size_t waiting_to_send = 0;         // foreground calls waiting for a send slot
-    std::size_t waiting_to_send_background = 0;
+    double rate_limit = 0;                   ///< gauge: requests per second in force; 0: unlimited
+    std::uint64_t throttled = 0;             ///< answers 220025 or HTTP 429
+    std::size_t waiting_to_send = 0;         ///< gauge: foreground calls waiting for a send slot
+    std::size_t waiting_to_send_background = 0;   ///< gauge: background calls (polling) waiting for a send slot
     // The retry budget.
-    int retry_budget = 0;                    // tokens left
-    std::uint64_t retries_denied = 0;        // retries the budget did not pay for
+    int retry_budget = 0;                    ///< gauge: tokens left in the retry budget
+    std::uint64_t retries_denied = 0;        ///< retries the budget did not pay for
 };
 
 }   // namespace finovy

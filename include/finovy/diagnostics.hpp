@@ -1,4 +1,6 @@
-// What the server and the client said about a failed call.
+/// \file
+/// What the server and the client said about a failed call: diagnostics, and the exception that
+/// carries them (error_with_diagnostics).
 #ifndef FINOVY_DIAGNOSTICS_HPP
 #define FINOVY_DIAGNOSTICS_HPP
 
@@ -12,27 +14,41 @@
 
 namespace finovy {
 
+/// \cond FINOVY_INTERNAL
 namespace detail {
 struct diagnostics_access;
 }
+/// \endcond
 
-// Filled by an operation before it completes: the API's code, msg and traceId when the server
-// answered with an envelope, the HTTP status when it answered at all, and the client's own
-// explanation (which attempt failed, why nothing was resent, which certificate check failed).
-// Never holds a token, a secret or a host password.
+/**
+ * \brief What the server and the client said about a failed call.
+ * \details Filled by an operation before it completes: the API's code, msg and traceId when the
+ * server answered with an envelope, the HTTP status when it answered at all, and the client's own
+ * explanation (which attempt failed, why nothing was resent, which certificate check failed). On
+ * success only attempts() is set. Never holds a token, a secret or a host password.
+ *
+ * \code
+ * finovy::diagnostics d;
+ * auto [ec, h] = co_await api.async_get_host(id, d, asio::as_tuple(asio::use_awaitable));
+ * if (ec)
+ *     std::cerr << d.describe(ec) << '\n';
+ * \endcode
+ */
 class diagnostics
 {
 public:
-    int api_code() const noexcept { return api_code_; }           // 0: no API error
-    std::string_view api_message() const noexcept { return api_msg_; }
-    std::string_view trace_id() const noexcept { return trace_id_; }
-    unsigned http_status() const noexcept { return http_status_; } // 0: no answer
-    std::string_view client_message() const noexcept { return client_msg_; }
-    int attempts() const noexcept { return attempts_; }
+    int api_code() const noexcept { return api_code_; }           ///< the envelope's code; 0: no API error
+    std::string_view api_message() const noexcept { return api_msg_; }   ///< the envelope's msg
+    std::string_view trace_id() const noexcept { return trace_id_; }     ///< the envelope's traceId, for the vendor's support
+    unsigned http_status() const noexcept { return http_status_; } ///< the last answer's HTTP status; 0: no answer
+    std::string_view client_message() const noexcept { return client_msg_; }   ///< the client's explanation
+    int attempts() const noexcept { return attempts_; }           ///< attempts the call made: its first try and its retries
 
-    // "<error message>: <client message> [API code 1021 "机器不存在", HTTP 200, traceId ..., 2 attempts]"
+    /// One line for a log or a user: `<error message>: <client message> [API code 1021 "机器不存在",
+    /// HTTP 200, traceId ..., 2 attempts]`.
     FINOVY_DECL std::string describe(const error_code& ec) const;
 
+    /// Empties it.
     void clear() { *this = diagnostics{}; }
 
 private:
@@ -43,13 +59,17 @@ private:
     std::string api_msg_, trace_id_, client_msg_;
 };
 
-// The exception thrown by operations used with the default completion token (or with
-// with_diagnostics(token)) when they fail. what() is diagnostics::describe().
+/// \brief The exception thrown by operations used with the default completion token (or with
+/// with_diagnostics(token)) when they fail. what() is diagnostics::describe().
+/// \details `code()` is the operation's error_code.
 class error_with_diagnostics : public boost::system::system_error
 {
 public:
+    /// The error and what was said about it.
     FINOVY_DECL error_with_diagnostics(const error_code& ec, diagnostics diag);
+    /// What the server and the client said.
     const diagnostics& get_diagnostics() const noexcept { return diag_; }
+    /// diagnostics::describe() of the error.
     const char* what() const noexcept override { return what_.c_str(); }
 
 private:
@@ -57,6 +77,7 @@ private:
     std::string what_;
 };
 
+/// \cond FINOVY_INTERNAL
 namespace detail {
 struct diagnostics_access
 {
@@ -71,6 +92,7 @@ struct diagnostics_access
     static void set_attempts(diagnostics& d, int n) { d.attempts_ = n; }
 };
 }   // namespace detail
+/// \endcond
 
 }   // namespace finovy
 

@@ -1,6 +1,7 @@
-// The API's enumerations. The server sends them as strings of digits ("2") or numbers (2).
-// A value the documents do not list is kept as it came (host_status{7} prints "unknown(7)"),
-// never turned into an error: a newer server may add states.
+/// \file
+/// The API's enumerations. The server sends them as strings of digits ("2") or numbers (2).
+/// A value the documents do not list is kept as it came (`host_status{7}` prints "unknown(7)"),
+/// never turned into an error: a newer server may add states.
 #ifndef FINOVY_ENUMS_HPP
 #define FINOVY_ENUMS_HPP
 
@@ -11,65 +12,71 @@
 
 namespace finovy {
 
+/// A host's status (its `status`).
 enum class host_status : int
 {
-    off = 0,             // 已关机
-    booting = 1,         // 开机中 (also while rebooting)
-    running = 2,         // 已开机
-    billing = 3,         // 扣费中
-    shutting_down = 4,   // 关机中
-    expired = 5,         // 已过期 (fixed-period host past its period; terminal)
+    off = 0,             ///< 已关机, off
+    booting = 1,         ///< 开机中, booting (also while rebooting)
+    running = 2,         ///< 已开机, running
+    billing = 3,         ///< 扣费中, billing: running while the wallet is below zero (waits count it as running)
+    shutting_down = 4,   ///< 关机中, shutting down
+    expired = 5,         ///< 已过期, expired: a fixed-period host past its period (terminal)
 };
 
-// How a host is paid for (a host's useType; the {type} of the package list).
+/// How a host is paid for (a host's useType; the {type} of the package list).
 enum class billing_kind : int
 {
-    pay_as_you_go = 0,   // 按量: billed per hour of running
-    fixed_period = 1,    // 包时段: paid up front for a period
+    pay_as_you_go = 0,   ///< 按量: billed per hour of running
+    fixed_period = 1,    ///< 包时段: paid up front for a period
 };
 
-// What a package may be used for (a package's useType).
+/// How hosts of a package may be paid for (a package's useType).
 enum class package_billing : int
 {
-    pay_as_you_go_only = 0,
-    fixed_period_only = 1,
-    both = 2,
+    pay_as_you_go_only = 0,   ///< pay-as-you-go hosts only
+    fixed_period_only = 1,    ///< fixed-period hosts only
+    both = 2,                 ///< either
 };
 
+/// A region.
 enum class area : int
 {
-    south_china = 0,     // 华南
-    west_china = 1,      // 华西
-    international = 2,   // 国际
+    south_china = 0,     ///< 华南, South China
+    west_china = 1,      ///< 华西, West China
+    international = 2,   ///< 国际, international
 };
 
+/// What a package's machines are for (pveMachineType).
 enum class machine_use : int
 {
-    office = 0,          // 普通办公
-    graphics = 1,        // 图像处理
-    compute = 2,         // 算法区域
+    office = 0,          ///< 普通办公, office work
+    graphics = 1,        ///< 图像处理, graphics
+    compute = 2,         ///< 算法区域, computation
 };
 
+/// The unit of a fixed-period host's rental_period.
 enum class period_unit : int
 {
-    hour = 0,   // listed by the older document only
-    day = 1,
-    week = 2,
-    month = 3,
-    quarter = 4,
-    year = 5,
+    hour = 0,      ///< listed by the older document only
+    day = 1,       ///< a day
+    week = 2,      ///< a week
+    month = 3,     ///< a month
+    quarter = 4,   ///< three months
+    year = 5,      ///< a year
 };
 
+/// A cloud disk's status.
 enum class disk_status : int
 {
-    waiting = 0,      // 待挂载: waiting to be mounted
-    mounting = 1,     // 挂载中
-    in_use = 2,       // 使用中
-    suspended = 3,    // 欠费停服: suspended for arrears (unmounted)
-    destroying = 4,   // 销毁退还中
+    waiting = 0,      ///< 待挂载: waiting to be mounted
+    mounting = 1,     ///< 挂载中, being mounted
+    in_use = 2,       ///< 使用中, in use (mounted)
+    suspended = 3,    ///< 欠费停服: suspended for arrears (unmounted)
+    destroying = 4,   ///< 销毁退还中, being destroyed (then gone)
 };
 
-// Lower-case English names ("running", "pay_as_you_go"); "unknown" for unlisted values.
+/// \brief Lower-case English names ("running", "pay_as_you_go"); "unknown" for unlisted values.
+///@{
 FINOVY_DECL std::string_view to_string(host_status v) noexcept;
 FINOVY_DECL std::string_view to_string(billing_kind v) noexcept;
 FINOVY_DECL std::string_view to_string(package_billing v) noexcept;
@@ -77,8 +84,10 @@ FINOVY_DECL std::string_view to_string(area v) noexcept;
 FINOVY_DECL std::string_view to_string(machine_use v) noexcept;
 FINOVY_DECL std::string_view to_string(period_unit v) noexcept;
 FINOVY_DECL std::string_view to_string(disk_status v) noexcept;
+///@}
 
-// The names, or "unknown(N)".
+/// \brief Prints the name (to_string()), or "unknown(N)" for an unlisted value.
+///@{
 FINOVY_DECL std::ostream& operator<<(std::ostream& os, host_status v);
 FINOVY_DECL std::ostream& operator<<(std::ostream& os, billing_kind v);
 FINOVY_DECL std::ostream& operator<<(std::ostream& os, package_billing v);
@@ -86,6 +95,7 @@ FINOVY_DECL std::ostream& operator<<(std::ostream& os, area v);
 FINOVY_DECL std::ostream& operator<<(std::ostream& os, machine_use v);
 FINOVY_DECL std::ostream& operator<<(std::ostream& os, period_unit v);
 FINOVY_DECL std::ostream& operator<<(std::ostream& os, disk_status v);
+///@}
 
 }   // namespace finovy
 

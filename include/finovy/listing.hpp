@@ -1,16 +1,12 @@
-// Whole listings: every host or disk of the account, the first page first (for its total),
-// then the other pages concurrently, at most list_options::concurrency at a time. Entries are
-// de-duplicated by id: hosts created or deleted during the listing can shift the pages, so a
-// listing is a snapshot only when nothing changes meanwhile. For huge accounts, host_pager walks
-// the pages one at a time instead.
-//
-// Handler: void(error_code, std::vector<host>) (or disk): every entry, or the first page's error.
-// Executor: the handler's associated executor, or else the client's.
-// Per-operation cancellation: terminal and partial; pages in flight are cancelled and the
-// listing completes with asio::error::operation_aborted once they have stopped.
-// Per-call settings (call_context): its call_options apply to each page request; its
-// diagnostics are filled on failure.
-// Thread safety: may be called from any thread; the client must outlive the listing.
+/// \file
+/// Whole listings: every host or disk of the account (async_list_all_hosts(),
+/// async_list_all_disks()), or the hosts a page at a time (host_pager).
+///
+/// A whole listing reads the first page first (for its total), then the other pages
+/// concurrently, at most list_options::concurrency at a time. Entries are de-duplicated by id:
+/// hosts created or deleted during the listing can shift the pages, so a listing is a snapshot
+/// only when nothing changes meanwhile. For huge accounts, host_pager walks the pages one at a
+/// time instead.
 #ifndef FINOVY_LISTING_HPP
 #define FINOVY_LISTING_HPP
 
@@ -24,13 +20,15 @@
 
 namespace finovy {
 
+/// How a whole listing reads its pages.
 struct list_options
 {
-    std::size_t concurrency = 4;   // pages in flight at once
+    std::size_t concurrency = 4;   ///< pages in flight at once (after the first)
 };
 
 class host_pager;
 
+/// \cond FINOVY_INTERNAL
 namespace detail {
 template <class Handler>
 struct pager_handler;
@@ -38,7 +36,29 @@ FINOVY_DECL void start_list_all_hosts(impl_ptr, list_options, call_context, diag
 FINOVY_DECL void start_list_all_disks(impl_ptr, disk_list_request, list_options, call_context, diagnostics*,
                                       handler_for<std::vector<disk>>);
 }   // namespace detail
+/// \endcond
 
+/**
+ * \brief Lists every host of the account, newest first: `GET v1/pve/open/mypage`, pages of 25.
+ *
+ * \par Handler signature
+ * `void(error_code, std::vector<host>)`: every host, or an empty vector on failure.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: the pages in flight are cancelled, and the listing completes with
+ * `asio::error::operation_aborted` once they have stopped.
+ * \par Errors
+ * The first error of any page (each page retried as client::async_list_hosts() is); there is no
+ * partial result.
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * `opts` is copied; `ctx`'s call_options apply to each page request and its diagnostics, which must
+ * outlive the operation, are filled on failure. The listing keeps the client's internals alive.
+ */
+///@{
 template <FINOVY_TOKEN_FOR(std::vector<host>) CompletionToken = default_token>
 auto async_list_all_hosts(client& c, list_options opts, call_context ctx, CompletionToken&& token = {})
 {
@@ -49,8 +69,31 @@ auto async_list_all_hosts(client& c, list_options opts = {}, CompletionToken&& t
 {
     return async_list_all_hosts(c, opts, call_context{}, std::forward<CompletionToken>(token));
 }
+///@}
 
-// Every disk matching `filter` (its page and page_size are ignored: pages of 100 are used).
+/**
+ * \brief Lists every cloud disk matching `filter`: `POST v1/PveMachineHardDisk/open/getList`, pages
+ * of 100 (the filter's page and page_size are ignored).
+ *
+ * \par Handler signature
+ * `void(error_code, std::vector<disk>)`: every disk, or an empty vector on failure.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: the pages in flight are cancelled, and the listing completes with
+ * `asio::error::operation_aborted` once they have stopped.
+ * \par Errors
+ * The first error of any page (each page retried as client::async_list_disks() is);
+ * client_errc::invalid_argument for a malformed host id in the filter. There is no partial result.
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * `filter` and `opts` are copied; `ctx`'s call_options apply to each page request and its
+ * diagnostics, which must outlive the operation, are filled on failure. The listing keeps the
+ * client's internals alive.
+ */
+///@{
 template <FINOVY_TOKEN_FOR(std::vector<disk>) CompletionToken = default_token>
 auto async_list_all_disks(client& c, disk_list_request filter, list_options opts, call_context ctx,
                           CompletionToken&& token = {})
@@ -64,22 +107,55 @@ auto async_list_all_disks(client& c, disk_list_request filter = {}, list_options
 {
     return async_list_all_disks(c, std::move(filter), opts, call_context{}, std::forward<CompletionToken>(token));
 }
+///@}
 
-// Walks the account's hosts a page at a time:
-//     host_pager pager(client);
-//     while (!pager.done())
-//         for (auto& h : (co_await pager.async_next()).items) ...
-// Not thread-safe: one async_next at a time; the client must outlive the pager.
+/**
+ * \brief Walks the account's hosts a page at a time (client::async_list_hosts()), newest first.
+ *
+ * \code
+ * finovy::host_pager pager(api);
+ * while (!pager.done())
+ *     for (auto& h : (co_await pager.async_next()).items)
+ *         std::cout << h << '\n';
+ * \endcode
+ *
+ * \par Thread safety
+ * Not thread-safe: one async_next() at a time.
+ * \par Object lifetimes
+ * The client must outlive the pager.
+ */
 class host_pager
 {
 public:
+    /// Starts at page 1. `page_size` is 1 to 25 (else async_next() fails with client_errc::invalid_argument).
     explicit host_pager(client& c, int page_size = 25) : client_(&c), size_(page_size) {}
 
+    /// True once the last page was read (or a page came back empty).
     bool done() const noexcept { return done_; }
+    /// The number of the page async_next() reads, from 1.
     int next_page() const noexcept { return next_; }
 
-    // The next page; done() becomes true with the last one. Handler: void(error_code, host_page).
-    // Per-call settings and cancellation as client::async_list_hosts.
+    /**
+     * \brief Reads the next page; done() becomes true with the last one.
+     * \details A failed read does not move the pager on: calling again retries the same page.
+     *
+     * \par Handler signature
+     * `void(error_code, host_page)`.
+     * \par Executor
+     * The handler's associated executor, or else the client's (client::get_executor()).
+     * \par Per-operation cancellation
+     * As client::async_list_hosts(): `terminal` and `partial`, completing promptly with
+     * `asio::error::operation_aborted` (the pager does not move on).
+     * \par Errors
+     * Those of client::async_list_hosts().
+     * \par Thread safety
+     * Not thread-safe: one async_next() at a time per pager.
+     * \par Object lifetimes
+     * The pager must outlive the operation (it moves on when the page arrives), and the client
+     * must be alive when the operation starts (with `asio::deferred`, when it is launched).
+     * `ctx`'s diagnostics must outlive the operation.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
     auto async_next(call_context ctx, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
@@ -87,6 +163,7 @@ public:
     {
         return async_next(call_context{}, std::forward<CompletionToken>(token));
     }
+    ///@}
 
 private:
     template <class Handler>
@@ -105,6 +182,7 @@ private:
     bool done_ = false;
 };
 
+/// \cond FINOVY_INTERNAL
 namespace detail {
 // Moves the pager on before handing the page to the caller's handler.
 template <class Handler>
@@ -121,7 +199,9 @@ struct pager_handler
     }
 };
 }   // namespace detail
+/// \endcond
 
+/// \cond FINOVY_INTERNAL
 template <FINOVY_TOKEN_FOR(host_page) CompletionToken>
 auto host_pager::async_next(call_context ctx, CompletionToken&& token)
 {
@@ -136,8 +216,11 @@ auto host_pager::async_next(call_context ctx, CompletionToken&& token)
         token);
 }
 
+/// \endcond
+
 }   // namespace finovy
 
+/// \cond FINOVY_INTERNAL
 template <template <class, class> class Associator, class Handler, class DefaultCandidate>
 struct boost::asio::associator<Associator, finovy::detail::pager_handler<Handler>, DefaultCandidate>
     : Associator<Handler, DefaultCandidate>
@@ -153,6 +236,7 @@ struct boost::asio::associator<Associator, finovy::detail::pager_handler<Handler
         return Associator<Handler, DefaultCandidate>::get(h.handler, c);
     }
 };
+/// \endcond
 
 #ifdef FINOVY_HEADER_ONLY
 #include <finovy/impl/listing.ipp>

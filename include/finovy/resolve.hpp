@@ -1,4 +1,5 @@
-// Kept for code written against earlier versions: id-resolving creates are in create.hpp.
+/// \file
+/// Kept for code written against earlier versions: id-resolving creates are in create.hpp.
 #ifndef FINOVY_RESOLVE_HPP
 #define FINOVY_RESOLVE_HPP
 

@@ -1,4 +1,5 @@
-// A string that must not be printed: access tokens, app secrets, host passwords.
+/// \file
+/// finovy::secret: a string that must not be printed (access tokens, host passwords).
 #ifndef FINOVY_SECRET_HPP
 #define FINOVY_SECRET_HPP
 
@@ -8,18 +9,25 @@
 
 namespace finovy {
 
-// Holds a secret. Streaming it prints "***" (or "(none)"), so that a secret never reaches a
-// log line by accident; reveal() is the one explicit way to read it.
+/// \brief Holds a secret: an access token, a host password.
+/// \details Streaming it prints "***" (or "(none)"), so that a secret never reaches a log line by
+/// accident; reveal() is the one explicit way to read it.
 class secret
 {
 public:
+    /// An empty secret.
     secret() = default;
+    /// Holds `value`.
     explicit secret(std::string value) : value_(std::move(value)) {}
 
+    /// The secret itself: the one way to read it.
     std::string_view reveal() const noexcept { return value_; }
+    /// True when there is no secret.
     bool empty() const noexcept { return value_.empty(); }
 
+    /// Compares the secrets.
     friend bool operator==(const secret&, const secret&) = default;
+    /// Prints "***", or "(none)" when empty; never the secret.
     friend std::ostream& operator<<(std::ostream& os, const secret& s)
     {
         return os << (s.value_.empty() ? "(none)" : "***");

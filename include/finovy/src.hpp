@@ -1,10 +1,13 @@
-// Compile this header in exactly one translation unit of a program that defines
-// FINOVY_SEPARATE_COMPILATION everywhere (or link the finovy::compiled CMake target).
-//
-// Every public header X.hpp has its out-of-line definitions in impl/X.ipp (which includes the
-// internal .ipp files it needs, once); this is the one list of them. FINOVY_SRC_PART (1 to 3)
-// compiles a third of it, so that a build can spread the library over several translation units
-// (src/part*.cpp); without it, everything.
+/// \file
+/// The library's out-of-line definitions, for builds with `FINOVY_SEPARATE_COMPILATION`.
+///
+/// Compile this header in exactly one translation unit of a program that defines
+/// `FINOVY_SEPARATE_COMPILATION` everywhere (or link the `finovy::compiled` CMake target).
+///
+/// Every public header X.hpp has its out-of-line definitions in impl/X.ipp (which includes the
+/// internal .ipp files it needs, once); this is the one list of them. `FINOVY_SRC_PART` (1 to 3)
+/// compiles a third of it, so that a build can spread the library over several translation units
+/// (src/part*.cpp); without it, everything.
 #ifndef FINOVY_SRC_HPP
 #define FINOVY_SRC_HPP
 

@@ -1,31 +1,29 @@
-// Waiting for a host's or a disk's status. The API has no notifications: after power on (0 -> 1 ->
-// 2), power off (2 -> 4 -> 0) or reboot (2 -> 1 -> 2), and after mounting (0 -> 1 -> 2), unmounting
-// (2 -> 0) or destroying a disk (0 -> 4 -> gone), the status must be polled (the vendor suggests
-// every 15 s). These functions poll one object with GET v1/pve/open/one/{id} or
-// v1/PveMachineHardDisk/open/info/{id}; to wait on many hosts at once, use a watch_hub
-// (watch_hub.hpp), which shares the polling among all of them.
-//
-// Handler: void(error_code, host) (or disk; void(error_code) for a disk to be gone) with the object
-// as last seen. Unlike other operations, on failure the object is not value-initialized: it is
-// the last observation (if any), so that a timeout tells where it was stuck.
-// Executor: the handler's associated executor, or else the client's.
-// Per-operation cancellation: terminal and partial; the wait completes promptly with
-// asio::error::operation_aborted (a power change already sent stays sent).
-// Errors:
-// - client_errc::timeout: wait_options::timeout passed; the diagnostics name the last status;
-// - client_errc::unexpected_status: the object reached a status from which the target cannot be
-//   reached (a host at 5, expired, unless that is the target; a disk being destroyed; or one of
-//   fail_on);
-// - api_errc::host_not_found (disk_not_found): the object does not exist, or was deleted while
-//   waited for (for async_wait_for_disk_gone, that is success);
-// - the last polling error, after max_consecutive_errors failed polls in a row (transient errors,
-//   as the client's retry table says, are tolerated until then), or at once for errors that
-//   cannot pass (unauthorized, invalid id, client closed).
-// Per-call settings (call_context): its call_options apply to each request the wait makes; its
-// diagnostics are filled on failure. Polls go in the rate governor's background lane
-// (rate_limit.hpp): under throttling they yield to foreground calls and the wait stretches.
-// A host seen at 3 (billing: running while its wallet is below zero) counts as running.
-// Thread safety: the functions may be called from any thread; the client must outlive the wait.
+/// \file
+/// Waiting for a host's or a disk's status.
+///
+/// The API has no notifications: after power on (0 -> 1 -> 2), power off (2 -> 4 -> 0) or reboot
+/// (2 -> 1 -> 2), and after mounting (0 -> 1 -> 2), unmounting (2 -> 0) or destroying a disk
+/// (0 -> 4 -> gone), the status must be polled (the vendor suggests every 15 s). These functions
+/// poll one object with `GET v1/pve/open/one/{id}` or `GET v1/PveMachineHardDisk/open/info/{id}`;
+/// to wait on many hosts at once, use a watch_hub (watch_hub.hpp), which shares the polling among
+/// all of them.
+///
+/// What every wait has in common:
+/// - It sleeps wait_options::first_delay, then looks every `interval` (growing by `backoff` up to
+///   `max_interval`, each +- `jitter`), until the target, a failure or `timeout`.
+/// - On failure the handler still gets the object as last seen (not value-initialized, unlike
+///   other operations), so that a timeout tells where it was stuck; a value-initialized one if it
+///   was never seen.
+/// - Polls go in the rate governor's background lane (rate_limit.hpp): under throttling they yield
+///   to foreground calls and the wait stretches (its timeout still applies). A power change made by
+///   the wait goes in the foreground.
+/// - Failed polls that may pass (throttling, 5xx, transport errors, timeouts: the client's retry
+///   table) are tolerated up to wait_options::max_consecutive_errors in a row; others end the wait
+///   at once.
+/// - A host seen at 3 (billing: running while its wallet is below zero) counts as running.
+/// - Per-call settings (call_context): its call_options apply to each request the wait makes
+///   (unset, each poll's deadline is what remains of the wait, at least 500 ms); its diagnostics
+///   are filled on failure.
 #ifndef FINOVY_WAIT_HPP
 #define FINOVY_WAIT_HPP
 
@@ -38,43 +36,44 @@
 
 namespace finovy {
 
+/// How a wait for a host polls, and when it gives up.
 struct wait_options
 {
-    std::chrono::milliseconds first_delay{2'000};     // before the first look: the change takes time
-    std::chrono::milliseconds interval{15'000};       // between looks, at first
-    std::chrono::milliseconds max_interval{15'000};   // ... growing by `backoff` up to this
-    double backoff = 1.0;                             // interval multiplier after each look
-    double jitter = 0.1;                              // +- this fraction of each interval, at random
-    std::chrono::milliseconds timeout{600'000};       // the whole wait
-    std::vector<host_status> fail_on;                 // statuses that end the wait at once (5 always does)
-    int max_consecutive_errors = 5;                   // failed polls tolerated in a row
-    // Called with every observation of the host (for progress displays), on the wait's strand
-    // (standalone waits) or the hub's strand; it must not block. An exception it throws ends
-    // that wait with client_errc::bad_response (nothing else).
+    std::chrono::milliseconds first_delay{2'000};     ///< before the first look: the change takes time
+    std::chrono::milliseconds interval{15'000};       ///< between looks, at first (a watch_hub uses its own)
+    std::chrono::milliseconds max_interval{15'000};   ///< ... growing by `backoff` up to this
+    double backoff = 1.0;                             ///< interval multiplier after each look
+    double jitter = 0.1;                              ///< +- this fraction of each interval, at random
+    std::chrono::milliseconds timeout{600'000};       ///< the whole wait, then client_errc::timeout
+    std::vector<host_status> fail_on;                 ///< statuses that end the wait at once (5, expired, always does)
+    int max_consecutive_errors = 5;                   ///< failed polls that may pass, tolerated in a row
+    /// Called with every observation of the host (for progress displays), on the wait's strand
+    /// (standalone waits) or the hub's strand; it must not block. An exception it throws ends
+    /// that wait with client_errc::bad_response (nothing else).
     std::function<void(const host&)> on_observe;
 };
 
-// The same for a disk.
+/// How a wait for a disk polls, and when it gives up (the members mean what wait_options' do).
 struct disk_wait_options
 {
-    std::chrono::milliseconds first_delay{500};
-    std::chrono::milliseconds interval{2'000};
-    std::chrono::milliseconds max_interval{15'000};
-    double backoff = 1.5;
-    double jitter = 0.1;
-    std::chrono::milliseconds timeout{600'000};
-    std::vector<disk_status> fail_on;                 // statuses that end the wait at once
-    int max_consecutive_errors = 5;
-    std::function<void(const disk&)> on_observe;
+    std::chrono::milliseconds first_delay{500};       ///< before the first look
+    std::chrono::milliseconds interval{2'000};        ///< between looks, at first
+    std::chrono::milliseconds max_interval{15'000};   ///< ... growing by `backoff` up to this
+    double backoff = 1.5;                             ///< interval multiplier after each look
+    double jitter = 0.1;                              ///< +- this fraction of each interval, at random
+    std::chrono::milliseconds timeout{600'000};       ///< the whole wait, then client_errc::timeout
+    std::vector<disk_status> fail_on;                 ///< statuses that end the wait at once
+    int max_consecutive_errors = 5;                   ///< failed polls that may pass, tolerated in a row
+    std::function<void(const disk&)> on_observe;      ///< called with every observation (see wait_options::on_observe)
 };
 
-// True when `seen` satisfies a wait for `target` (3, billing, counts as 2, running).
+/// True when `seen` satisfies a wait for `target` (3, billing, counts as 2, running).
 inline bool status_reached(host_status seen, host_status target) noexcept
 {
     return seen == target || (target == host_status::running && seen == host_status::billing);
 }
 
-// True when a host at `seen` can no longer reach `target`.
+/// True when a host at `seen` can no longer reach `target`: 5 (expired), or one of `fail_on`.
 inline bool status_hopeless(host_status seen, host_status target, const std::vector<host_status>& fail_on) noexcept
 {
     if (status_reached(seen, target))
@@ -87,6 +86,7 @@ inline bool status_hopeless(host_status seen, host_status target, const std::vec
     return false;
 }
 
+/// \cond FINOVY_INTERNAL
 namespace detail {
 enum class then_wait
 {
@@ -103,8 +103,34 @@ FINOVY_DECL void start_disk_gone_wait(impl_ptr, std::string disk_id, disk_wait_o
                                       handler_for<void>);
 
 }   // namespace detail
+/// \endcond
 
-// Polls until host `host_id` is at `target`.
+/**
+ * \brief Polls until host `host_id` is at `target`.
+ *
+ * \par Handler signature
+ * `void(error_code, host)`: the host as last seen, also on failure.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: the wait completes promptly with `asio::error::operation_aborted`.
+ * \par Errors
+ * - client_errc::timeout: wait_options::timeout passed; the diagnostics name the last status;
+ * - client_errc::unexpected_status: the host reached a status from which `target` cannot be
+ *   reached (5, expired, unless that is the target; or one of wait_options::fail_on);
+ * - api_errc::host_not_found: the host does not exist, or was deleted while waited for;
+ * - client_errc::bad_response: wait_options::on_observe threw;
+ * - the last polling error, after wait_options::max_consecutive_errors failed polls in a row, or at
+ *   once for errors that cannot pass (unauthorized, an invalid id, the client closed).
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the wait); `ctx`'s
+ * diagnostics must outlive the operation. The wait keeps the client's internals alive: destroying
+ * the client is safe, the wait then fails with client_errc::shut_down at its next poll.
+ */
+///@{
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_wait_for_status(client& c, std::string_view host_id, host_status target, wait_options opts,
                            call_context ctx, CompletionToken&& token = {})
@@ -119,8 +145,28 @@ auto async_wait_for_status(client& c, std::string_view host_id, host_status targ
     return async_wait_for_status(c, host_id, target, std::move(opts), call_context{},
                                  std::forward<CompletionToken>(token));
 }
+///@}
 
-// Powers the host on and waits for 2 (running).
+/**
+ * \brief Powers host `host_id` on (client::async_power_on()) and waits for 2 (running).
+ *
+ * \par Handler signature
+ * `void(error_code, host)`: the host as last seen, also on failure.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`. A power-on
+ * already sent stays sent (it may still take effect: the diagnostics say so).
+ * \par Errors
+ * Those of client::async_power_on() (the host is then not waited for), then those of
+ * async_wait_for_status().
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * As async_wait_for_status().
+ */
+///@{
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_power_on_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
                              CompletionToken&& token = {})
@@ -133,8 +179,28 @@ auto async_power_on_and_wait(client& c, std::string_view host_id, wait_options o
 {
     return async_power_on_and_wait(c, host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
 }
+///@}
 
-// Powers the host off and waits for 0 (off).
+/**
+ * \brief Powers host `host_id` off (client::async_power_off()) and waits for 0 (off).
+ *
+ * \par Handler signature
+ * `void(error_code, host)`: the host as last seen, also on failure.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`. A power-off
+ * already sent stays sent (it may still take effect: the diagnostics say so).
+ * \par Errors
+ * Those of client::async_power_off() (the host is then not waited for), then those of
+ * async_wait_for_status().
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * As async_wait_for_status().
+ */
+///@{
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_power_off_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
                               CompletionToken&& token = {})
@@ -147,11 +213,31 @@ auto async_power_off_and_wait(client& c, std::string_view host_id, wait_options 
 {
     return async_power_off_and_wait(c, host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
 }
+///@}
 
-// Reboots the host and waits until it runs again. The host goes 2 -> 1 -> 2; "runs again" means
-// it was seen away from 2 and then back at 2. If it is never seen away from 2 within
-// first_delay + 2 intervals (the reboot was quicker than the polling), seeing it at 2 then is
-// enough.
+/**
+ * \brief Reboots host `host_id` (client::async_reboot()) and waits until it runs again.
+ * \details The host goes 2 -> 1 -> 2; "runs again" means it was seen away from 2 and then back at 2.
+ * If it is never seen away from 2 within first_delay + 2 intervals (the reboot was quicker than
+ * the polling), seeing it at 2 then is enough.
+ *
+ * \par Handler signature
+ * `void(error_code, host)`: the host as last seen, also on failure.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`. A reboot
+ * already sent stays sent (it may still take effect: the diagnostics say so).
+ * \par Errors
+ * Those of client::async_reboot() (the host is then not waited for), then those of
+ * async_wait_for_status().
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * As async_wait_for_status().
+ */
+///@{
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_reboot_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
                            CompletionToken&& token = {})
@@ -164,9 +250,33 @@ auto async_reboot_and_wait(client& c, std::string_view host_id, wait_options opt
 {
     return async_reboot_and_wait(c, host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
 }
+///@}
 
-// Polls until disk `disk_id` is at `target`: in_use after a mount, waiting after an unmount.
-// A disk being destroyed (4) cannot reach either: unexpected_status.
+/**
+ * \brief Polls until disk `disk_id` is at `target`: disk_status::in_use after a mount,
+ * disk_status::waiting after an unmount.
+ *
+ * \par Handler signature
+ * `void(error_code, disk)`: the disk as last seen, also on failure.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: the wait completes promptly with `asio::error::operation_aborted`.
+ * \par Errors
+ * - client_errc::timeout: disk_wait_options::timeout passed; the diagnostics name the last status;
+ * - client_errc::unexpected_status: the disk is being destroyed (4), or reached one of
+ *   disk_wait_options::fail_on;
+ * - api_errc::disk_not_found: the disk does not exist, or was destroyed while waited for;
+ * - client_errc::bad_response: disk_wait_options::on_observe threw;
+ * - the last polling error, after disk_wait_options::max_consecutive_errors failed polls in a row,
+ *   or at once for errors that cannot pass.
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * As async_wait_for_status().
+ */
+///@{
 template <FINOVY_TOKEN_FOR(disk) CompletionToken = default_token>
 auto async_wait_for_disk_status(client& c, std::string_view disk_id, disk_status target, disk_wait_options opts,
                                 call_context ctx, CompletionToken&& token = {})
@@ -181,9 +291,28 @@ auto async_wait_for_disk_status(client& c, std::string_view disk_id, disk_status
     return async_wait_for_disk_status(c, disk_id, target, std::move(opts), call_context{},
                                       std::forward<CompletionToken>(token));
 }
+///@}
 
-// Polls until disk `disk_id` no longer exists (after async_destroy_disk: 4, then gone).
-// Handler: void(error_code).
+/**
+ * \brief Polls until disk `disk_id` no longer exists (after client::async_destroy_disk(): 4, then
+ * gone).
+ *
+ * \par Handler signature
+ * `void(error_code)`.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: the wait completes promptly with `asio::error::operation_aborted`.
+ * \par Errors
+ * As async_wait_for_disk_status(), except that api_errc::disk_not_found is success and a disk
+ * being destroyed is what is expected.
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * As async_wait_for_status().
+ */
+///@{
 template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
 auto async_wait_for_disk_gone(client& c, std::string_view disk_id, disk_wait_options opts, call_context ctx,
                               CompletionToken&& token = {})
@@ -197,6 +326,7 @@ auto async_wait_for_disk_gone(client& c, std::string_view disk_id, disk_wait_opt
 {
     return async_wait_for_disk_gone(c, disk_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
 }
+///@}
 
 }   // namespace finovy
 

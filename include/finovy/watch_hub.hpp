@@ -1,31 +1,5 @@
-// watch_hub: waits on many hosts at once with one shared polling loop.
-//
-// While waits are active, each round the hub either scans the account's host list
-// (GET v1/pve/open/mypage, 25 hosts a page, pages fetched concurrently within a budget) or reads
-// the watched hosts one by one (GET v1/pve/open/one/{id}), whichever costs fewer calls for the
-// number of hosts watched against the account's total. A round costs O(pages) calls, however many
-// waits there are; each wait completes as soon as a page or read shows its target. Watched hosts a
-// scan missed (deleted, or moved between pages by concurrent changes) are read individually.
-//
-// A round reads only what it needs: it remembers where each watched host was in the listing and,
-// when that is cheaper, fetches only the pages that hold the hosts still waited for (newest
-// hosts come first, so a fleet just created sits on the first pages).
-//
-// The hub's requests go in the rate governor's background lane (rate_limit.hpp): under
-// throttling, foreground calls (creates, power changes) go first and a round stretches instead
-// of failing; each wait's own timeout still applies.
-//
-// Waits have the semantics, handler and errors of wait.hpp, except that the hub's interval
-// replaces wait_options::interval, backoff and jitter (first_delay, timeout, fail_on,
-// max_consecutive_errors and on_observe apply per wait). A wait's call_context applies to its
-// power change and receives its diagnostics. Cancelling one wait affects no other. An exception
-// thrown by on_observe ends that wait only (bad_response); should the hub's polling itself fail
-// (out of memory), every wait in progress completes with that error and the next wait starts
-// the polling again.
-// Executor: the handler's associated executor, or else the client's.
-// Threads: async_* and stats() may be called from any thread; the hub's state lives on a strand
-// of its own. The client must outlive the hub's waits. Destroying the hub completes its pending
-// waits with operation_aborted.
+/// \file
+/// watch_hub: waits on many hosts at once with one shared polling loop.
 #ifndef FINOVY_WATCH_HUB_HPP
 #define FINOVY_WATCH_HUB_HPP
 
@@ -39,39 +13,110 @@
 
 namespace finovy {
 
+/// How a watch_hub polls.
 struct hub_options
 {
-    std::chrono::milliseconds interval{15'000};   // between polling rounds
-    std::size_t max_concurrent_requests = 8;      // pages or reads in flight at once
+    std::chrono::milliseconds interval{15'000};   ///< from the start of one polling round to the next
+    std::size_t max_concurrent_requests = 8;      ///< pages or reads in flight at once
 };
 
+/// Counters of a watch_hub (watch_hub::stats()).
 struct hub_stats
 {
-    std::uint64_t rounds = 0;
-    std::uint64_t targeted_rounds = 0; // rounds that fetched only the pages holding waited-for hosts
-    std::uint64_t page_requests = 0;   // mypage calls
-    std::uint64_t host_requests = 0;   // one/{id} calls
-    std::uint64_t completed = 0;       // waits ended (any outcome)
-    std::size_t waiting = 0;           // waits in progress
+    std::uint64_t rounds = 0;          ///< polling rounds made
+    std::uint64_t targeted_rounds = 0; ///< rounds that fetched only the pages holding waited-for hosts
+    std::uint64_t page_requests = 0;   ///< mypage calls
+    std::uint64_t host_requests = 0;   ///< one/{id} calls
+    std::uint64_t completed = 0;       ///< waits ended (any outcome)
+    std::size_t waiting = 0;           ///< gauge: waits in progress
 };
 
+/// \cond FINOVY_INTERNAL
 namespace detail {
 class hub_impl;
 FINOVY_DECL void start_hub_wait(std::shared_ptr<hub_impl>, std::string host_id, host_status target, then_wait act,
                                 wait_options, call_context, diagnostics*, handler_for<host>);
 }   // namespace detail
+/// \endcond
 
+/**
+ * \brief Waits on many hosts at once with one shared polling loop.
+ * \details
+ * While waits are active, each round the hub either scans the account's host list
+ * (`GET v1/pve/open/mypage`, 25 hosts a page, pages fetched concurrently within
+ * hub_options::max_concurrent_requests) or reads the watched hosts one by one
+ * (`GET v1/pve/open/one/{id}`), whichever costs fewer calls for the number of hosts watched
+ * against the account's total. A round costs O(pages) calls, however many waits there are; each
+ * wait completes as soon as a page or read shows its target. Watched hosts a scan missed
+ * (deleted, or moved between pages by concurrent changes) are read individually.
+ *
+ * A round reads only what it needs: it remembers where each watched host was in the listing and,
+ * when that is cheaper, fetches only the pages that hold the hosts still waited for (newest hosts
+ * come first, so a fleet just created sits on the first pages).
+ *
+ * The hub's requests go in the rate governor's background lane (rate_limit.hpp): under
+ * throttling, foreground calls (creates, power changes) go first and a round stretches instead of
+ * failing; each wait's own timeout still applies.
+ *
+ * Waits have the semantics, handler and errors of wait.hpp, except that hub_options::interval
+ * replaces wait_options::interval, backoff and jitter (first_delay, timeout, fail_on,
+ * max_consecutive_errors and on_observe apply per wait).
+ *
+ * \code
+ * finovy::watch_hub hub(api, {.interval = 5s});   // keep it alive until the waits complete
+ * for (const auto& id : ids)
+ *     hub.async_power_on_and_wait(id, {}, [id](finovy::error_code ec, finovy::host) {
+ *         std::cout << id << ": " << (ec ? ec.message() : "running") << '\n';
+ *     });
+ * \endcode
+ *
+ * \par Thread safety
+ * The `async_*` functions and stats() may be called from any thread (on a client with
+ * client_options::thread_safe); the hub's state lives on a strand of its own. Constructing and
+ * destroying the hub are not thread-safe.
+ * \par Object lifetimes
+ * The hub keeps the client's internals alive, and its own while waits run: destroying the hub
+ * completes its pending waits with `asio::error::operation_aborted`; destroying the client makes
+ * them fail with client_errc::shut_down at the next round.
+ */
 class watch_hub
 {
 public:
+    /// A hub polling through `c`. Nothing is sent before the first wait.
+    /// \throws boost::system::system_error (client_errc::shut_down) for a moved-from client.
     FINOVY_DECL explicit watch_hub(client& c, hub_options opts = {});
+    /// Completes the pending waits with `asio::error::operation_aborted`.
     FINOVY_DECL ~watch_hub();
     watch_hub(const watch_hub&) = delete;
     watch_hub& operator=(const watch_hub&) = delete;
 
+    /// A snapshot of the hub's counters. Thread-safe.
     FINOVY_DECL hub_stats stats() const;
 
-    // Waits until host `host_id` is at `target`. Handler: void(error_code, host).
+    /**
+     * \brief Waits until host `host_id` is at `target`, through the hub's shared polling.
+     *
+     * \par Handler signature
+     * `void(error_code, host)`: the host as last seen, also on failure.
+     * \par Executor
+     * The handler's associated executor, or else the client's (client::get_executor()); never the
+     * hub's strand.
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: this wait completes promptly with `asio::error::operation_aborted`
+     * and its host is no longer polled for it; no other wait is affected.
+     * \par Errors
+     * Those of finovy::async_wait_for_status(); client_errc::invalid_argument at once for a
+     * malformed id; `asio::error::operation_aborted` when the hub is destroyed; should the hub's
+     * polling itself fail (out of memory), every wait in progress completes with that error and
+     * the next wait starts the polling again.
+     * \par Thread safety
+     * May be called from any thread on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the wait); `ctx`'s
+     * diagnostics must outlive the operation. The hub may be destroyed while the wait runs (see
+     * above). `ctx`'s call_options do not apply to the hub's polling, which is shared.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_wait_for_status(std::string_view host_id, host_status target, wait_options opts, call_context ctx,
                                CompletionToken&& token = {})
@@ -86,9 +131,30 @@ public:
         return async_wait_for_status(host_id, target, std::move(opts), call_context{},
                                      std::forward<CompletionToken>(token));
     }
+    ///@}
 
-    // Power on, then wait for 2; power off, then wait for 0; reboot, then wait until it runs
-    // again (see async_reboot_and_wait in wait.hpp). Handler: void(error_code, host).
+    /**
+     * \brief Powers host `host_id` on (client::async_power_on()), then waits for 2 (running)
+     * through the hub's shared polling.
+     *
+     * \par Handler signature
+     * `void(error_code, host)`: the host as last seen, also on failure.
+     * \par Executor
+     * The handler's associated executor, or else the client's (client::get_executor()); never the
+     * hub's strand.
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a
+     * power-on already sent stays sent (it may still take effect: the diagnostics say so). No
+     * other wait is affected.
+     * \par Errors
+     * Those of client::async_power_on() (the host is then not waited for), then those of
+     * async_wait_for_status().
+     * \par Thread safety
+     * May be called from any thread on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * As async_wait_for_status(). `ctx`'s call_options apply to the power-on.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_power_on_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
                                  CompletionToken&& token = {})
@@ -101,6 +167,30 @@ public:
     {
         return async_power_on_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
     }
+    ///@}
+
+    /**
+     * \brief Powers host `host_id` off (client::async_power_off()), then waits for 0 (off) through
+     * the hub's shared polling.
+     *
+     * \par Handler signature
+     * `void(error_code, host)`: the host as last seen, also on failure.
+     * \par Executor
+     * The handler's associated executor, or else the client's (client::get_executor()); never the
+     * hub's strand.
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a
+     * power-off already sent stays sent (it may still take effect: the diagnostics say so). No
+     * other wait is affected.
+     * \par Errors
+     * Those of client::async_power_off() (the host is then not waited for), then those of
+     * async_wait_for_status().
+     * \par Thread safety
+     * May be called from any thread on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * As async_wait_for_status(). `ctx`'s call_options apply to the power-off.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_power_off_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
                                   CompletionToken&& token = {})
@@ -113,6 +203,33 @@ public:
     {
         return async_power_off_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
     }
+    ///@}
+
+    /**
+     * \brief Reboots host `host_id` (client::async_reboot()), then waits until it runs again
+     * through the hub's shared polling.
+     * \details As finovy::async_reboot_and_wait(), with hub_options::interval for the interval: if
+     * the host is never seen away from 2 within first_delay + 2 intervals, seeing it at 2 then is
+     * enough.
+     *
+     * \par Handler signature
+     * `void(error_code, host)`: the host as last seen, also on failure.
+     * \par Executor
+     * The handler's associated executor, or else the client's (client::get_executor()); never the
+     * hub's strand.
+     * \par Per-operation cancellation
+     * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`; a reboot
+     * already sent stays sent (it may still take effect: the diagnostics say so). No other wait is
+     * affected.
+     * \par Errors
+     * Those of client::async_reboot() (the host is then not waited for), then those of
+     * async_wait_for_status().
+     * \par Thread safety
+     * May be called from any thread on a client with client_options::thread_safe.
+     * \par Object lifetimes
+     * As async_wait_for_status(). `ctx`'s call_options apply to the reboot.
+     */
+    ///@{
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_reboot_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
                                CompletionToken&& token = {})
@@ -125,6 +242,7 @@ public:
     {
         return async_reboot_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
     }
+    ///@}
 
 private:
     template <class CompletionToken>

@@ -1,12 +1,15 @@
-// with_diagnostics(token): a completion token adapter that turns a failed operation's
-// error_code into an error_with_diagnostics exception carrying the server's code, msg and
-// traceId. It is the default token of every finovy operation, around asio::use_awaitable, so that
-//
-//     host h = co_await client.async_get_host(id);   // throws error_with_diagnostics
-//
-// The completion signature void(error_code, T...) becomes void(std::exception_ptr, T...).
-// (Not around asio::deferred: Boost 1.81's co_await of a deferred void(exception_ptr, T)
-// operation does not compile, an Asio bug fixed in later releases.)
+/// \file
+/// with_diagnostics(token): a completion token adapter that turns a failed operation's
+/// error_code into an error_with_diagnostics exception carrying the server's code, msg and
+/// traceId. It is the default token of every finovy operation, around `asio::use_awaitable`, so that
+///
+/// \code
+/// host h = co_await client.async_get_host(id);   // throws error_with_diagnostics
+/// \endcode
+///
+/// The completion signature `void(error_code, T...)` becomes `void(std::exception_ptr, T...)`.
+/// (Not around `asio::deferred`: Boost 1.81's `co_await` of a deferred `void(exception_ptr, T)`
+/// operation does not compile, an Asio bug fixed in later releases.)
 #ifndef FINOVY_WITH_DIAGNOSTICS_HPP
 #define FINOVY_WITH_DIAGNOSTICS_HPP
 
@@ -23,21 +26,27 @@
 
 namespace finovy {
 
+/// The completion token adapter made by with_diagnostics().
 template <class CompletionToken>
 struct with_diagnostics_t
 {
-    CompletionToken token;
+    CompletionToken token;   ///< the adapted token
 };
 
+/// \brief Adapts `token` so that a failed operation's error_code becomes an error_with_diagnostics
+/// exception: the completion signature `void(error_code, T...)` becomes
+/// `void(std::exception_ptr, T...)`.
 template <class CompletionToken>
 with_diagnostics_t<std::decay_t<CompletionToken>> with_diagnostics(CompletionToken&& token)
 {
     return {std::forward<CompletionToken>(token)};
 }
 
-// The default completion token of finovy's operations.
+/// The default completion token of finovy's operations: `co_await` returns the result and throws
+/// error_with_diagnostics on failure.
 using default_token = with_diagnostics_t<boost::asio::use_awaitable_t<>>;
 
+/// \cond FINOVY_INTERNAL
 namespace detail {
 
 // Owns the diagnostics an operation fills, and converts the error on completion.
@@ -93,8 +102,10 @@ struct diagnostics_initiation
 };
 
 }   // namespace detail
+/// \endcond
 }   // namespace finovy
 
+/// \cond FINOVY_INTERNAL
 template <class CompletionToken, class Signature>
 struct boost::asio::async_result<finovy::with_diagnostics_t<CompletionToken>, Signature>
 {
@@ -125,5 +136,6 @@ struct boost::asio::associator<Associator, finovy::detail::diagnostics_handler<H
         return Associator<Handler, DefaultCandidate>::get(h.inner, c);
     }
 };
+/// \endcond
 
 #endif
