@@ -85,6 +85,7 @@ namespace finovy {
  * - a request that was provably not sent in full is sent again, change or not;
  * - 401 with uuid/secret credentials: a new token is fetched and the request sent once more;
  * - everything else (1001, 1021, 7005, other HTTP 4xx, an untrusted certificate...) is reported as it is.
+ *
  * Retries other than throttled ones wait a backoff (retry_policy), count against
  * retry_policy::max_attempts and are paid from the client's retry budget (retry_budget_options).
  *

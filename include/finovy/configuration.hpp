@@ -14,20 +14,22 @@
 ///    FINOVY_CA_FILE, FINOVY_SANDBOX (1/true/yes/on or 0/false/no/off), https_proxy (else
 ///    HTTPS_PROXY) and no_proxy (else NO_PROXY): the lower-case name wins, as with curl. An
 ///    empty variable counts as unset;
-/// 3. the profile's section of the config file, INI like the AWS CLI's:
-///    \verbatim
-///    [default]
-///    endpoint = https://client.xuandashi.com
-///    [profile staging]
-///    sandbox = true
-///    uuid = A27550582
-///    secret = ...
-///    ca_file = ~/finovy/ca.pem
-///    \endverbatim
-///    keys endpoint, access_token, uuid, secret, ca_file (a leading ~/ is the home directory),
-///    sandbox (true/false), proxy, no_proxy; ';' and '#' start comments. The profile "default"
-///    is [default] (or [profile default]); any other is [profile NAME].
+/// 3. the profile's section of the config file (below);
 /// 4. client_options' defaults (the production endpoint).
+///
+/// The config file is INI like the AWS CLI's:
+/// \code{.unparsed}
+/// [default]
+/// endpoint = https://client.xuandashi.com
+/// [profile staging]
+/// sandbox = true
+/// uuid = A27550582
+/// secret = ...
+/// ca_file = ~/finovy/ca.pem
+/// \endcode
+/// with the keys endpoint, access_token, uuid, secret, ca_file (a leading ~/ is the home
+/// directory), sandbox (true/false), proxy, no_proxy; ';' and '#' start comments. The profile
+/// "default" is [default] (or [profile default]); any other is [profile NAME].
 ///
 /// Rules:
 /// - sandbox = true selects finovy::sandbox_endpoint, unless a source above it gives an

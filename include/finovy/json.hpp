@@ -22,8 +22,9 @@
 ///   that reads the JSON can take "***" for a password. to_json(v, {.reveal_secrets = true})
 ///   writes them ("password": "..." or null). Boost 1.81 has no contextual conversions
 ///   (value_from(t, ctx) came with 1.82), hence this function rather than a context.
-/// - Members:
-/// \verbatim
+///
+/// The members, by model:
+/// \code{.unparsed}
 ///     image           id, type, system_name, system_version
 ///     host_package    id, name, gpu_count, gpu_name, cpu_count, memory_gb, disk_gb, bandwidth_mbps,
 ///                     price_per_hour, discount, effective_price_per_hour (written, ignored when read),
@@ -39,7 +40,7 @@
 ///     disk_create_request   area, size_gb, count, mount_on
 ///     disk_list_request     page, page_size, host_id, area, billing, status
 ///     raw_response    status, body
-/// \endverbatim
+/// \endcode
 ///
 /// Reading (value_to): a missing key or null leaves the member at its default (so older or
 /// hand-written documents are accepted); enumerations are read from their names, numbers or

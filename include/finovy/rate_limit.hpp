@@ -21,7 +21,7 @@
 ///   punishes. Several clients (processes) sharing one account converge to a fair share without
 ///   talking to each other: each backs off multiplicatively when the shared limit pushes back and
 ///   grows back along the same curve, the property AIMD and CUBIC are known for
-///   (benchmarks/README.md shows four processes).
+///   (benchmarks/run-all measures four processes sharing one account).
 /// - A Retry-After on a throttled answer holds every send of the client until it has passed.
 /// - rate_limit_options::max_requests_per_second sets a fixed ceiling from the start, for users
 ///   who know their quota (adaptive control still applies below it unless
