@@ -74,8 +74,8 @@ namespace finovy {
  * \par Retries
  * One table decides (it is also behind is_retryable_api_code()):
  * - throttled answers (220025, HTTP 429) are sent again, reads and changes alike (the server did
- *   not act), paced by the rate governor (rate_limit.hpp), until the deadline, whatever
- *   retry_policy::max_attempts says;
+ *   not act), paced by the rate governor (rate_limit.hpp; with `adaptive` off and no ceiling,
+ *   after a backoff), until the deadline, whatever retry_policy::max_attempts says;
  * - 6005 and 7003 ("retry later") are sent again, reads and changes alike;
  * - 1005 ("request in progress"), the codes 500 and 503, HTTP 5xx without an envelope, and
  *   transport errors, timeouts or unreadable answers after the whole request was sent: a read is

@@ -35,7 +35,9 @@
 ///
 /// <b>Throttling is not failure:</b> a call answered 220025 or 429 is sent again when the governor
 /// allows, until its deadline, whatever retry_policy::max_attempts says; even a create, since the
-/// server says it did nothing.
+/// server says it did nothing. A client whose governor does not pace (`adaptive` false and no
+/// ceiling) waits a backoff (retry_policy, never less than Retry-After) between such resends
+/// instead.
 ///
 /// <b>Retry budget.</b> Independently, a client-wide budget bounds the retries of other failures
 /// (5xx, timeouts, resets), like AWS's retry quota: it starts at `capacity` tokens; a retry costs
