@@ -247,7 +247,14 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
     if (!cancelled && decision == retry_decision::renew_token)
         will_retry = true;
     else if (!cancelled && decision == retry_decision::retry_throttled)
-        will_retry = now < deadline;   // paced by the rate governor, until the deadline
+    {
+        // Paced by the rate governor, until the deadline; a client whose governor does not pace
+        // (adaptive off, no ceiling) backs off instead, never less than Retry-After.
+        ++rs.throttled;
+        if (!rate_limited_.load(std::memory_order_relaxed))
+            next.wait = backoff(o.retry, std::min(rs.throttled, 8), jitter_rng(), r.retry_after);
+        will_retry = now + next.wait < deadline;
+    }
     else if (!cancelled && decision == retry_decision::retry)
     {
         // A kept-alive connection the server had closed: go again at once on a new one. If it

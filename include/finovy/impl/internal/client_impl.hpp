@@ -29,6 +29,7 @@ struct retry_state
     int attempt = 1;                 // requests tried, throttled ones included
     int counted = 1;                 // ... of which count against max_attempts
     int budget_spent = 0;            // retry budget this call spent
+    int throttled = 0;               // throttled answers this call got
     bool renewed = false;            // a token was renewed for this call already
     bool free_retry_used = false;    // a hot connection was found dead once already
 };
