@@ -301,7 +301,10 @@ BOOST_AUTO_TEST_CASE(urls_in_messages_carry_no_credentials)
 {
     BOOST_TEST(redacted_url("https://user:SECRET@host:8443/x") == "https://***@host:8443/x");
     BOOST_TEST(redacted_url("http://u:p@proxy:3128") == "http://***@proxy:3128");
-    BOOST_TEST(redacted_url("https://host/a@b") == "https://host/a@b");
+    // A password with an unescaped '/', '?' or '#' ends the authority early: hide up to the last '@'.
+    BOOST_TEST(redacted_url("https://user:x/SECRET@host") == "https://***@host");
+    BOOST_TEST(redacted_url("https://user:x?SECRET@host") == "https://***@host");
+    BOOST_TEST(redacted_url("https://host/a@b") == "https://***@b");   // more than needed, never less
     BOOST_TEST(redacted_url("https://host\r\nX: y") == "https://host??X: y");
 }
 

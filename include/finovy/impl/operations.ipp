@@ -34,7 +34,15 @@ void launch(impl_ptr impl, request_spec spec, const call_context& ctx, diagnosti
         if (op->spec.invalid.empty() && (!op->spec.needs_token || impl->token_now(token)) && impl->try_send_slot())
         {
             op->slot_taken = true;
-            op->first = impl->acquire_now();
+            try
+            {
+                op->first = impl->acquire_now();   // gave its slot back if it threw
+            }
+            catch (...)
+            {
+                // No connection could be made now: the call tries again, where a failure completes
+                // it with an error instead of throwing from the initiating function.
+            }
         }
         ex = op->first ? op->first->exec : asio::any_io_executor(asio::make_strand(impl->executor));
     }

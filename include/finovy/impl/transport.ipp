@@ -48,6 +48,7 @@ FINOVY_DECL void address_cache::forget()
 FINOVY_DECL asio::awaitable<std::tuple<error_code, address_cache::addresses>>
 address_cache::resolve(std::shared_ptr<address_cache> self, asio::any_io_executor ex)
 {
+    self->lookups++;
     tcp::resolver resolver(ex);
     auto [ec, results] = co_await resolver.async_resolve(self->host_, self->port_, asio::as_tuple(asio::use_awaitable));
     addresses found;

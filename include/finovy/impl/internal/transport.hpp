@@ -64,6 +64,8 @@ public:
                                                                steady_clock::time_point deadline);
     void forget();   // after a failed connect
 
+    std::atomic<std::uint64_t> lookups{0};   // look-ups started (tests)
+
 private:
     // Owns what it uses: the look-up may outlive the attempt that started it.
     static asio::awaitable<std::tuple<error_code, addresses>> resolve(std::shared_ptr<address_cache> self,
@@ -95,6 +97,7 @@ public:
 
     const endpoint& target() const noexcept { return ep_; }
     bool via_proxy() const noexcept { return proxy_.has_value(); }
+    std::uint64_t lookups() const noexcept { return addresses_->lookups.load(); }   // DNS look-ups started
 
     // A new, unconnected connection: on a strand of its own when `own_strand`.
     connection_ptr make_connection(const asio::any_io_executor& ex, bool own_strand);
