@@ -4,14 +4,18 @@
 
 #include <finovy/client.hpp>
 #include <finovy/client_options.hpp>
+#include <finovy/credentials.hpp>
 #include <finovy/decode.hpp>
 #include <finovy/diagnostics.hpp>
 #include <finovy/enums.hpp>
 #include <finovy/error.hpp>
+#include <finovy/events.hpp>
 #include <finovy/listing.hpp>
+#include <finovy/metrics.hpp>
 #include <finovy/models.hpp>
 #include <finovy/resolve.hpp>
 #include <finovy/secret.hpp>
+#include <finovy/stats.hpp>
 #include <finovy/wait.hpp>
 #include <finovy/watch_hub.hpp>
 #include <finovy/with_diagnostics.hpp>

@@ -31,6 +31,7 @@
 #include <finovy/impl/diagnostics.ipp>
 #include <finovy/impl/enums.ipp>
 #include <finovy/impl/error.ipp>
+#include <finovy/impl/metrics.ipp>
 #include <finovy/impl/models.ipp>
 #endif
 

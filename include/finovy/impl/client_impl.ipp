@@ -9,6 +9,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -39,6 +40,8 @@ FINOVY_DECL client_impl::client_impl(asio::any_io_executor ex, client_options o)
     auto bad = [](const std::string& what) { throw std::invalid_argument("finovy::client: " + what); };
     if (!header_safe(opts.access_token))
         bad("the access token has characters an HTTP header cannot carry");
+    if (opts.credentials && (!opts.access_token.empty() || !opts.uuid.empty() || !opts.secret.empty()))
+        bad("set either a credential provider or access_token, uuid and secret, not both");
     if (!header_safe(opts.user_agent))
         bad("the user agent has characters an HTTP header cannot carry");
     if (opts.max_connections == 0)
@@ -76,6 +79,12 @@ FINOVY_DECL void client_impl::close()
             w->fulfil(client_errc::shut_down, {});
         }
         token_waiters_.clear();
+        if (provider_call_ && !provider_call_->over.exchange(true))
+            asio::post(provider_call_->strand, [pc = provider_call_] {
+                pc->timer.cancel();
+                pc->cancel.emit(asio::cancellation_type::terminal);
+            });
+        provider_call_.reset();
     }
     std::lock_guard lk(gov_mtx_);
     for (auto* q : {&foreground_, &background_})
@@ -113,7 +122,68 @@ FINOVY_DECL client_stats client_impl::stats()
     s.waiting_to_send_background = background_.size();
     s.retry_budget = budget_.tokens();
     s.retries_denied = budget_.denied();
+    for (std::size_t i = 0; i < operation_count; ++i)
+    {
+        const auto& from = per_operation_[i];
+        auto& to = s.operations[i];
+        to.calls = from.calls.load(std::memory_order_relaxed);
+        to.errors = from.errors.load(std::memory_order_relaxed);
+        to.latency_sum = std::chrono::microseconds(from.latency_sum_us.load(std::memory_order_relaxed));
+        for (std::size_t b = 0; b < to.latency.size(); ++b)
+            to.latency[b] = from.latency[b].load(std::memory_order_relaxed);
+    }
     return s;
+}
+
+FINOVY_DECL void client_impl::emit(const client_event& e) const noexcept
+{
+    if (!opts.events)
+        return;
+    try
+    {
+        opts.events(e);
+    }
+    catch (...)
+    {
+        // A hook must not break the call.
+    }
+}
+
+FINOVY_DECL error_code client_impl::finish_call(op_state& op, error_code ec) noexcept
+{
+    using std::chrono::microseconds;
+    const auto latency = std::chrono::duration_cast<microseconds>(steady_clock::now() - op.started);
+    auto& c = per_operation_[std::min(static_cast<std::size_t>(op.spec.op), operation_count - 1)];
+    // The bounds in microseconds: most calls fall in the first buckets, a compare or two.
+    static constexpr auto bounds_us = [] {
+        std::array<std::int64_t, latency_bounds.size()> us{};
+        for (std::size_t i = 0; i < us.size(); ++i)
+            us[i] = static_cast<std::int64_t>(latency_bounds[i] * 1e6 + 0.5);
+        return us;
+    }();
+    std::size_t b = 0;
+    while (b < bounds_us.size() && latency.count() > bounds_us[b])
+        ++b;
+    c.latency[b].fetch_add(1, std::memory_order_relaxed);
+    c.latency_sum_us.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count())),
+                               std::memory_order_relaxed);
+    if (ec)
+        c.errors.fetch_add(1, std::memory_order_relaxed);
+    c.calls.fetch_add(1, std::memory_order_relaxed);
+    if (opts.events)
+    {
+        call_ended_event e;
+        e.operation = operation_name(op.spec.op);
+        e.tag = op.tag;
+        e.error = ec;
+        e.attempts = op.attempts;
+        e.latency = latency;
+        e.http_status = op.last_http_status;
+        e.api_code = op.last_api_code;
+        e.trace_id = op.last_trace_id;
+        emit(e);
+    }
+    return ec;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -130,12 +200,14 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
     auto& spec = op->spec;
     auto& diag = op->diag;
     const auto deadline = steady_clock::now() + op->call.deadline.value_or(self->opts.deadline);
+    if (self->opts.events)
+        self->emit(call_started_event{operation_name(spec.op), op->tag, op->call.background});
     if (!spec.invalid.empty())
     {
         if (first)
             self->give_back(std::move(first));
         diagnostics_access::set_client_message(diag, spec.invalid);
-        co_return error_code(spec.invalid_code);
+        co_return self->finish_call(*op, spec.invalid_code);
     }
 
     std::string token;
@@ -151,32 +223,32 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
             if (first)
                 self->give_back(std::move(first));
             if (auto ec = co_await self->token_for(token, deadline, diag))
-                co_return ec;
+                co_return self->finish_call(*op, ec);
         }
         if (!slot && !self->try_send_slot())
         {
             if (first)
                 self->give_back(std::move(first));
             if (auto ec = co_await self->send_slot(op->call.background, deadline, diag))
-                co_return ec;
+                co_return self->finish_call(*op, ec);
         }
         slot = false;
         const bool on_its_strand = first != nullptr;
         connection_ptr conn = first ? std::move(first) : self->acquire_now();
         if (!conn)
             if (auto ec = co_await self->acquire(conn, deadline, diag))
-                co_return ec;
+                co_return self->finish_call(*op, ec);
 
         auto next = co_await self->try_once(*op, std::move(conn), on_its_strand, token, rs, deadline);
         if (next.done)
-            co_return next.result;
+            co_return self->finish_call(*op, next.result);
         self->retries_++;
         if (next.renew)
             self->invalidate_token(token);
         else if (next.wait.count() > 0)
         {
             if (co_await self->sleep_before_retry(next.wait, diag))
-                co_return asio::error::operation_aborted;
+                co_return self->finish_call(*op, asio::error::operation_aborted);
         }
     }
 }
@@ -206,6 +278,7 @@ FINOVY_DECL asio::awaitable<client_impl::next_step> client_impl::try_once(op_sta
         r = co_await net.attempt(*conn, spec, token, attempt_deadline, look);
     release(std::move(conn), r.reusable);
     attempts_++;
+    op.attempts++;
     auto cs = co_await asio::this_coro::cancellation_state;
     co_return after_attempt(op, r, rs, began, deadline, is_cancelled(cs.cancelled()));
 }
@@ -277,28 +350,14 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         access::set_http_status(diag, r.http_status);
         access::set_client_message(diag, std::move(r.detail));
     }
-    if (o.observer)
+    op.last_http_status = r.http_status;
+    op.last_api_code = r.api_code;
+    if (o.observer || o.events)
     {
-        attempt_event ev;
-        ev.operation = spec.operation;
-        ev.method = spec.method;
-        ev.path = spec.target;
-        ev.attempt = rs.attempt;
-        ev.http_status = r.http_status;
-        ev.api_code = r.api_code;
-        ev.trace_id = r.trace_id;
-        ev.error = r.ec;
-        ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(now - began);
-        ev.reused_connection = r.reused;
-        ev.will_retry = will_retry;
-        try
-        {
-            o.observer(ev);
-        }
-        catch (...)
-        {
-            // An observer must not break the call.
-        }
+        if (o.events)
+            op.last_trace_id = r.trace_id;
+        emit_attempt_events(op, r, rs, std::chrono::duration_cast<std::chrono::microseconds>(now - began),
+                            will_retry);
     }
 
     next.done = true;
@@ -333,6 +392,63 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         rs.renewed = rs.renewed || next.renew;
     }
     return next;
+}
+
+// The attempt's events: the connection it opened, its handshake, then the attempt itself.
+FINOVY_DECL void client_impl::emit_attempt_events(const op_state& op, const attempt_result& r, const retry_state& rs,
+                                                  std::chrono::microseconds latency, bool will_retry) const
+{
+    const auto& spec = op.spec;
+    const auto name = operation_name(spec.op);
+    if (opts.events && r.connected)
+    {
+        connection_opened_event c;
+        c.operation = name;
+        c.tag = op.tag;
+        c.host = net.connect_host();
+        c.port = net.connect_port();
+        c.via_proxy = net.via_proxy();
+        c.latency = r.connect_time;
+        emit(c);
+    }
+    if (opts.events && r.handshook)
+    {
+        tls_handshake_event h;
+        h.operation = name;
+        h.tag = op.tag;
+        h.server_name = net.server_name();
+        h.resumed = r.resumed;
+        if (r.handshake_failed)
+            h.error = r.ec;
+        h.latency = r.handshake_time;
+        emit(h);
+    }
+    attempt_event ev;
+    ev.operation = name;
+    ev.method = spec.method;
+    ev.path = spec.target;
+    ev.attempt = rs.attempt;
+    ev.http_status = r.http_status;
+    ev.api_code = r.api_code;
+    ev.trace_id = r.trace_id;
+    ev.error = r.ec;
+    ev.latency = latency;
+    ev.reused_connection = r.reused;
+    ev.will_retry = will_retry;
+    ev.tag = op.tag;
+    if (opts.observer)
+    {
+        try
+        {
+            opts.observer(ev);
+        }
+        catch (...)
+        {
+            // An observer must not break the call.
+        }
+    }
+    if (opts.events)
+        emit(ev);
 }
 
 FINOVY_DECL asio::awaitable<bool> client_impl::sleep_before_retry(std::chrono::milliseconds wait, diagnostics& diag)
@@ -616,9 +732,10 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
         out = opts.access_token;
         co_return error_code{};
     }
-    if (opts.uuid.empty() || opts.secret.empty())
+    if (!opts.credentials && (opts.uuid.empty() || opts.secret.empty()))
     {
-        diagnostics_access::set_client_message(diag, "set client_options::access_token, or uuid and secret");
+        diagnostics_access::set_client_message(
+            diag, "set client_options::access_token, or uuid and secret, or a credential provider");
         co_return client_errc::no_credentials;
     }
     auto w = std::make_shared<token_waiter>(co_await asio::this_coro::executor);
@@ -691,23 +808,10 @@ FINOVY_DECL void client_impl::start_token_fetch()
     const auto started = steady_clock::now();
     try
     {
-        auto op = std::make_shared<typed_op<token_info>>();
-        op->spec.operation = "get_token";
-        op->spec.method = beast::http::verb::post;
-        op->spec.target = "/v1/auth/getToken";
-        op->spec.body =
-            boost::json::serialize(boost::json::object{{"uuid", opts.uuid}, {"secret", opts.secret}});
-        op->spec.needs_token = false;
-        op->spec.decode = &decode_result<token_info>;
-        auto self = shared_from_this();
-        asio::co_spawn(asio::make_strand(executor), run(self, op),
-                       [self, op, started](std::exception_ptr ep, error_code ec) {
-                           if (ep)
-                               ec = error_from_exception(ep, op->diag);
-                           std::string tok(op->result ? std::string(op->result->token.reveal()) : std::string());
-                           auto life = op->result ? op->result->lifetime : std::chrono::milliseconds(0);
-                           self->finish_token_fetch(ec, tok, life, started, op->diag);
-                       });
+        if (opts.credentials)
+            ask_provider(started);
+        else
+            fetch_token_with(opts.uuid, opts.secret, started);
     }
     catch (...)
     {
@@ -717,9 +821,107 @@ FINOVY_DECL void client_impl::start_token_fetch()
     }
 }
 
+FINOVY_DECL void client_impl::fetch_token_with(const std::string& uuid, std::string_view secret,
+                                               steady_clock::time_point started)
+{
+    auto op = std::make_shared<typed_op<token_info>>();
+    op->spec.op = operation_id::get_token;
+    op->spec.method = beast::http::verb::post;
+    op->spec.target = "/v1/auth/getToken";
+    op->spec.body = boost::json::serialize(boost::json::object{{"uuid", uuid}, {"secret", secret}});
+    op->spec.needs_token = false;
+    op->spec.decode = &decode_result<token_info>;
+    op->started = started;
+    auto self = shared_from_this();
+    asio::co_spawn(asio::make_strand(executor), run(self, op),
+                   [self, op, started](std::exception_ptr ep, error_code ec) {
+                       if (ep)
+                           ec = error_from_exception(ep, op->diag);
+                       std::string tok(op->result ? std::string(op->result->token.reveal()) : std::string());
+                       auto life = op->result ? op->result->lifetime : std::chrono::milliseconds(0);
+                       self->finish_token_fetch(ec, tok, life, started, op->diag);
+                   });
+}
+
+FINOVY_DECL void client_impl::ask_provider(steady_clock::time_point started)
+{
+    bool rejected = false;
+    {
+        std::lock_guard lk(mtx_);
+        rejected = std::exchange(token_rejected_, false);
+    }
+    auto call = std::make_shared<provider_call>(executor);
+    {
+        std::lock_guard lk(mtx_);
+        provider_call_ = call;   // close() abandons it
+    }
+    // Weak: a provider that keeps its handler forever must not keep the client alive.
+    std::weak_ptr<client_impl> weak = shared_from_this();
+    call->timer.expires_at(started + opts.deadline);
+    call->timer.async_wait([weak, call, started](error_code ec) {
+        if (ec || call->over.exchange(true))
+            return;
+        call->cancel.emit(asio::cancellation_type::terminal);   // a provider that listens may stop
+        if (auto self = weak.lock())
+        {
+            diagnostics d;
+            diagnostics_access::set_client_message(d, "the credential provider did not answer within the deadline");
+            self->finish_token_fetch(client_errc::timeout, {}, {}, started, d);
+        }
+    });
+    credential_handler handler(asio::bind_cancellation_slot(
+        call->cancel.slot(),
+        asio::bind_executor(executor, [weak, call, started](error_code ec, provided_credentials c) {
+            if (call->over.exchange(true))
+                return;   // too late: abandoned
+            asio::post(call->strand, [call] { call->timer.cancel(); });
+            if (auto self = weak.lock())
+                self->provided(ec, std::move(c), started);
+        })));
+    try
+    {
+        opts.credentials(credential_request{rejected}, std::move(handler));
+    }
+    catch (...)
+    {
+        if (call->over.exchange(true))
+            return;   // it answered, then threw
+        asio::post(call->strand, [call] { call->timer.cancel(); });
+        diagnostics d;
+        diagnostics_access::set_client_message(d, "the credential provider threw an exception");
+        finish_token_fetch(client_errc::no_credentials, {}, {}, started, d);
+    }
+}
+
+// What the provider answered. Never printed.
+FINOVY_DECL void client_impl::provided(error_code ec, provided_credentials c, steady_clock::time_point started)
+{
+    diagnostics d;
+    if (ec)
+    {
+        diagnostics_access::set_client_message(d, "the credential provider failed: " + ec.message());
+        return finish_token_fetch(ec, {}, {}, started, d);
+    }
+    if (!c.token.empty())
+        return finish_token_fetch({}, std::string(c.token.reveal()), c.lifetime, started, d);
+    if (c.uuid.empty() || c.app_secret.empty())
+    {
+        diagnostics_access::set_client_message(d, "the credential provider gave neither a token nor a uuid and secret");
+        return finish_token_fetch(client_errc::no_credentials, {}, {}, started, d);
+    }
+    try
+    {
+        fetch_token_with(c.uuid, c.app_secret.reveal(), started);
+    }
+    catch (...)
+    {
+        finish_token_fetch(make_error_code(boost::system::errc::not_enough_memory), {}, {}, started, d);
+    }
+}
+
 FINOVY_DECL void client_impl::finish_token_fetch(error_code ec, const std::string& token,
-                                                 std::chrono::milliseconds life, steady_clock::time_point started,
-                                                 const diagnostics& diag)
+                                                 std::optional<std::chrono::milliseconds> life,
+                                                 steady_clock::time_point started, const diagnostics& diag)
 {
     diagnostics d = diag;
     if (!ec && (!header_safe(token) || token.empty()))
@@ -735,10 +937,16 @@ FINOVY_DECL void client_impl::finish_token_fetch(error_code ec, const std::strin
     token_fetching_ = false;
     if (!ec)
     {
-        auto margin = std::min(opts.token_refresh_margin, std::chrono::duration_cast<std::chrono::milliseconds>(life / 2));
         token_ = token;
-        token_expires_ = started + life;
-        token_refresh_at_ = token_expires_ - margin;
+        if (life)
+        {
+            auto margin =
+                std::min(opts.token_refresh_margin, std::chrono::duration_cast<std::chrono::milliseconds>(*life / 2));
+            token_expires_ = started + *life;
+            token_refresh_at_ = token_expires_ - margin;
+        }
+        else   // until the server refuses it
+            token_expires_ = token_refresh_at_ = steady_clock::time_point::max();
     }
     for (auto* w : token_waiters_)
     {
@@ -751,8 +959,11 @@ FINOVY_DECL void client_impl::finish_token_fetch(error_code ec, const std::strin
 FINOVY_DECL void client_impl::invalidate_token(const std::string& used)
 {
     std::lock_guard lk(mtx_);
-    if (token_ == used)
+    if (token_ == used && !token_.empty())
+    {
         token_.clear();   // concurrent 401s with the same token cause one getToken
+        token_rejected_ = true;
+    }
 }
 
 }   // namespace finovy::detail

@@ -191,6 +191,7 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
     c.buffer.clear();
     auto& w = *c.io;
     const auto& host = addresses_->host();
+    const auto began = steady_clock::now();   // for the client's events
     address_cache::addresses eps;
     if (!addresses_->fresh(eps))
     {
@@ -224,13 +225,14 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
     opened++;
     r.connected = true;
     if (proxy_)
-    {
         co_await open_tunnel(c, r);
-        if (r.ec)
-            co_return;
-    }
+    const auto tunnelled = steady_clock::now();
+    r.connect_time = std::chrono::duration_cast<std::chrono::microseconds>(tunnelled - began);
+    if (r.ec)
+        co_return;
     if (ep_.tls)
     {
+        r.handshook = true;
         SSL_SESSION* copy = session_copy();   // this connection's own, see save_session
         ec = w.start_tls(*ssl_, server_name_, copy);
         if (copy)
@@ -238,6 +240,7 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
         if (ec)
         {
             r.ec = ec;
+            r.handshake_failed = true;
             r.detail = "cannot set TLS up for " + server_name_ + ": " + ec.message();
             co_return;
         }
@@ -250,9 +253,11 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
             if (hec)
                 break;
         }
+        r.handshake_time = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - tunnelled);
         if (hec)
         {
             r.ec = hec == asio::error::operation_aborted && w.timed_out() ? error_code(client_errc::timeout) : hec;
+            r.handshake_failed = true;
             r.detail = "TLS handshake with " + server_name_ + " failed: " + r.ec.message();
             if (SSL* ssl = w.ssl())
             {

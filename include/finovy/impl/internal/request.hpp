@@ -14,6 +14,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +25,7 @@ using decode_fn = error_code (*)(const boost::json::value& data, void* out, std:
 
 struct request_spec
 {
-    const char* operation = "";
+    operation_id op = operation_id::request;
     boost::beast::http::verb method = boost::beast::http::verb::get;
     std::string target;          // path and query, below the endpoint's base path
     std::string body;            // JSON; empty for none
@@ -41,7 +42,14 @@ struct request_spec
 struct op_state : operation_state
 {
     request_spec spec;
-    call_options call;
+    call_options call;          // call.tag views `tag`
+    std::string tag;            // call_options::tag, copied when the call starts
+    std::chrono::steady_clock::time_point started{};
+    // The last answer's, for the call's end (trace_id only while someone listens to events).
+    int attempts = 0;           // attempts made
+    unsigned last_http_status = 0;
+    int last_api_code = 0;
+    std::string last_trace_id;
     connection_ptr first;       // a connection taken when the call started (thread-safe clients)
     bool slot_taken = false;    // ... with a send slot of the rate governor
 
