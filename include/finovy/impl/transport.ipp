@@ -335,8 +335,14 @@ FINOVY_DECL asio::awaitable<void> transport::open_tunnel(connection& c, attempt_
         r.ec = asio::error::connection_refused;   // the proxy could not reach the API: worth another try
     else
         r.ec = client_errc::proxy_refused;
+    // 407 asks for credentials; some proxies (tinyproxy) answer wrong ones with 401.
     r.detail = "the proxy answered HTTP " + std::to_string(status) + " to CONNECT " + authority +
-               (status == 407 ? " (proxy authentication required or refused)" : "");
+               (status == 407 || status == 401
+                    ? (proxy_->authorization.empty() ? " (proxy authentication required: put user:password in the "
+                                                       "proxy URL)"
+                                                     : " (proxy authentication refused: check the proxy URL's user "
+                                                       "and password)")
+                    : "");
     c.buffer.clear();
 }
 
