@@ -75,7 +75,7 @@ struct client_stats
     std::uint64_t handshakes_full = 0;
     std::uint64_t handshakes_resumed = 0;    // TLS session resumption
     std::uint64_t stale_connections = 0;     // kept-alive connections found closed by the server
-    std::uint64_t token_fetches = 0;         // getToken calls and credential provider calls the client made
+    std::uint64_t token_fetches = 0;         // tokens the client set out to get (getToken, or the credential provider)
     std::size_t connections_idle = 0;
     std::size_t connections_busy = 0;
     std::size_t waiting_for_connection = 0;

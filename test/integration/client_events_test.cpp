@@ -188,10 +188,11 @@ BOOST_AUTO_TEST_CASE(handshakes_resume_on_reconnect)
     recorder rec;
     auto o = options();
     o.events = rec.hook();
+    const std::vector<std::string> tags{"n0", "n1", "n2", "n3"};
     run([&]() -> asio::awaitable<void> {
         client c(co_await asio::this_coro::executor, o);
-        for (int i = 0; i < 4; ++i)
-            co_await c.async_list_images(call_options{.tag = "n" + std::to_string(i)});
+        for (const auto& tag : tags)
+            co_await c.async_list_images(call_options{.tag = tag});
     });
     auto hs = rec.of("tls_handshake");
     BOOST_TEST_REQUIRE(hs.size() == 4u);
@@ -199,7 +200,7 @@ BOOST_AUTO_TEST_CASE(handshakes_resume_on_reconnect)
     for (std::size_t i = 1; i < hs.size(); ++i)
     {
         BOOST_TEST(hs[i].resumed);
-        BOOST_TEST(hs[i].tag == "n" + std::to_string(i));
+        BOOST_TEST(hs[i].tag == tags[i]);
     }
     BOOST_TEST(rec.of("connection_opened").size() == 4u);
 }

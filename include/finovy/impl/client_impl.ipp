@@ -9,7 +9,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -133,57 +132,6 @@ FINOVY_DECL client_stats client_impl::stats()
             to.latency[b] = from.latency[b].load(std::memory_order_relaxed);
     }
     return s;
-}
-
-FINOVY_DECL void client_impl::emit(const client_event& e) const noexcept
-{
-    if (!opts.events)
-        return;
-    try
-    {
-        opts.events(e);
-    }
-    catch (...)
-    {
-        // A hook must not break the call.
-    }
-}
-
-FINOVY_DECL error_code client_impl::finish_call(op_state& op, error_code ec) noexcept
-{
-    using std::chrono::microseconds;
-    const auto latency = std::chrono::duration_cast<microseconds>(steady_clock::now() - op.started);
-    auto& c = per_operation_[std::min(static_cast<std::size_t>(op.spec.op), operation_count - 1)];
-    // The bounds in microseconds: most calls fall in the first buckets, a compare or two.
-    static constexpr auto bounds_us = [] {
-        std::array<std::int64_t, latency_bounds.size()> us{};
-        for (std::size_t i = 0; i < us.size(); ++i)
-            us[i] = static_cast<std::int64_t>(latency_bounds[i] * 1e6 + 0.5);
-        return us;
-    }();
-    std::size_t b = 0;
-    while (b < bounds_us.size() && latency.count() > bounds_us[b])
-        ++b;
-    c.latency[b].fetch_add(1, std::memory_order_relaxed);
-    c.latency_sum_us.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count())),
-                               std::memory_order_relaxed);
-    if (ec)
-        c.errors.fetch_add(1, std::memory_order_relaxed);
-    c.calls.fetch_add(1, std::memory_order_relaxed);
-    if (opts.events)
-    {
-        call_ended_event e;
-        e.operation = operation_name(op.spec.op);
-        e.tag = op.tag;
-        e.error = ec;
-        e.attempts = op.attempts;
-        e.latency = latency;
-        e.http_status = op.last_http_status;
-        e.api_code = op.last_api_code;
-        e.trace_id = op.last_trace_id;
-        emit(e);
-    }
-    return ec;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -392,63 +340,6 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         rs.renewed = rs.renewed || next.renew;
     }
     return next;
-}
-
-// The attempt's events: the connection it opened, its handshake, then the attempt itself.
-FINOVY_DECL void client_impl::emit_attempt_events(const op_state& op, const attempt_result& r, const retry_state& rs,
-                                                  std::chrono::microseconds latency, bool will_retry) const
-{
-    const auto& spec = op.spec;
-    const auto name = operation_name(spec.op);
-    if (opts.events && r.connected)
-    {
-        connection_opened_event c;
-        c.operation = name;
-        c.tag = op.tag;
-        c.host = net.connect_host();
-        c.port = net.connect_port();
-        c.via_proxy = net.via_proxy();
-        c.latency = r.connect_time;
-        emit(c);
-    }
-    if (opts.events && r.handshook)
-    {
-        tls_handshake_event h;
-        h.operation = name;
-        h.tag = op.tag;
-        h.server_name = net.server_name();
-        h.resumed = r.resumed;
-        if (r.handshake_failed)
-            h.error = r.ec;
-        h.latency = r.handshake_time;
-        emit(h);
-    }
-    attempt_event ev;
-    ev.operation = name;
-    ev.method = spec.method;
-    ev.path = spec.target;
-    ev.attempt = rs.attempt;
-    ev.http_status = r.http_status;
-    ev.api_code = r.api_code;
-    ev.trace_id = r.trace_id;
-    ev.error = r.ec;
-    ev.latency = latency;
-    ev.reused_connection = r.reused;
-    ev.will_retry = will_retry;
-    ev.tag = op.tag;
-    if (opts.observer)
-    {
-        try
-        {
-            opts.observer(ev);
-        }
-        catch (...)
-        {
-            // An observer must not break the call.
-        }
-    }
-    if (opts.events)
-        emit(ev);
 }
 
 FINOVY_DECL asio::awaitable<bool> client_impl::sleep_before_retry(std::chrono::milliseconds wait, diagnostics& diag)
@@ -818,104 +709,6 @@ FINOVY_DECL void client_impl::start_token_fetch()
         diagnostics d;
         finish_token_fetch(make_error_code(boost::system::errc::not_enough_memory), {}, {}, started, d);
         throw;
-    }
-}
-
-FINOVY_DECL void client_impl::fetch_token_with(const std::string& uuid, std::string_view secret,
-                                               steady_clock::time_point started)
-{
-    auto op = std::make_shared<typed_op<token_info>>();
-    op->spec.op = operation_id::get_token;
-    op->spec.method = beast::http::verb::post;
-    op->spec.target = "/v1/auth/getToken";
-    op->spec.body = boost::json::serialize(boost::json::object{{"uuid", uuid}, {"secret", secret}});
-    op->spec.needs_token = false;
-    op->spec.decode = &decode_result<token_info>;
-    op->started = started;
-    auto self = shared_from_this();
-    asio::co_spawn(asio::make_strand(executor), run(self, op),
-                   [self, op, started](std::exception_ptr ep, error_code ec) {
-                       if (ep)
-                           ec = error_from_exception(ep, op->diag);
-                       std::string tok(op->result ? std::string(op->result->token.reveal()) : std::string());
-                       auto life = op->result ? op->result->lifetime : std::chrono::milliseconds(0);
-                       self->finish_token_fetch(ec, tok, life, started, op->diag);
-                   });
-}
-
-FINOVY_DECL void client_impl::ask_provider(steady_clock::time_point started)
-{
-    bool rejected = false;
-    {
-        std::lock_guard lk(mtx_);
-        rejected = std::exchange(token_rejected_, false);
-    }
-    auto call = std::make_shared<provider_call>(executor);
-    {
-        std::lock_guard lk(mtx_);
-        provider_call_ = call;   // close() abandons it
-    }
-    // Weak: a provider that keeps its handler forever must not keep the client alive.
-    std::weak_ptr<client_impl> weak = shared_from_this();
-    call->timer.expires_at(started + opts.deadline);
-    call->timer.async_wait([weak, call, started](error_code ec) {
-        if (ec || call->over.exchange(true))
-            return;
-        call->cancel.emit(asio::cancellation_type::terminal);   // a provider that listens may stop
-        if (auto self = weak.lock())
-        {
-            diagnostics d;
-            diagnostics_access::set_client_message(d, "the credential provider did not answer within the deadline");
-            self->finish_token_fetch(client_errc::timeout, {}, {}, started, d);
-        }
-    });
-    credential_handler handler(asio::bind_cancellation_slot(
-        call->cancel.slot(),
-        asio::bind_executor(executor, [weak, call, started](error_code ec, provided_credentials c) {
-            if (call->over.exchange(true))
-                return;   // too late: abandoned
-            asio::post(call->strand, [call] { call->timer.cancel(); });
-            if (auto self = weak.lock())
-                self->provided(ec, std::move(c), started);
-        })));
-    try
-    {
-        opts.credentials(credential_request{rejected}, std::move(handler));
-    }
-    catch (...)
-    {
-        if (call->over.exchange(true))
-            return;   // it answered, then threw
-        asio::post(call->strand, [call] { call->timer.cancel(); });
-        diagnostics d;
-        diagnostics_access::set_client_message(d, "the credential provider threw an exception");
-        finish_token_fetch(client_errc::no_credentials, {}, {}, started, d);
-    }
-}
-
-// What the provider answered. Never printed.
-FINOVY_DECL void client_impl::provided(error_code ec, provided_credentials c, steady_clock::time_point started)
-{
-    diagnostics d;
-    if (ec)
-    {
-        diagnostics_access::set_client_message(d, "the credential provider failed: " + ec.message());
-        return finish_token_fetch(ec, {}, {}, started, d);
-    }
-    if (!c.token.empty())
-        return finish_token_fetch({}, std::string(c.token.reveal()), c.lifetime, started, d);
-    if (c.uuid.empty() || c.app_secret.empty())
-    {
-        diagnostics_access::set_client_message(d, "the credential provider gave neither a token nor a uuid and secret");
-        return finish_token_fetch(client_errc::no_credentials, {}, {}, started, d);
-    }
-    try
-    {
-        fetch_token_with(c.uuid, c.app_secret.reveal(), started);
-    }
-    catch (...)
-    {
-        finish_token_fetch(make_error_code(boost::system::errc::not_enough_memory), {}, {}, started, d);
     }
 }
 
