@@ -8,7 +8,7 @@
 // - call_started / call_ended: once each per call of the client (client.hpp), the client's own
 //   getToken calls included (operation "get_token", empty tag). call_ended comes just before the
 //   handler is invoked, whatever the outcome.
-// - attempt: once per request sent (the same as client_options::observer receives).
+// - attempt: once per attempt, sent or not (what client_options::observer receives, plus the tag).
 // - connection_opened and tls_handshake: when the attempt that opened the connection ends, just
 //   before its attempt event.
 // - wait_ended and hub_round: from the waits (wait.hpp) and the watch hub (watch_hub.hpp).

@@ -23,7 +23,7 @@ FINOVY_DECL void client_impl::fetch_token_with(const std::string& uuid, std::str
     op->spec.body = boost::json::serialize(boost::json::object{{"uuid", uuid}, {"secret", secret}});
     op->spec.needs_token = false;
     op->spec.decode = &decode_result<token_info>;
-    op->started = started;
+    op->started = steady_clock::now();   // the call's own latency; `started` dates the token
     auto self = shared_from_this();
     asio::co_spawn(asio::make_strand(executor), run(self, op),
                    [self, op, started](std::exception_ptr ep, error_code ec) {
