@@ -51,9 +51,9 @@ FINOVY_DECL void client_impl::ask_provider(steady_clock::time_point started)
     std::weak_ptr<client_impl> weak = shared_from_this();
     call->timer.expires_at(started + opts.deadline);
     call->timer.async_wait([weak, call, started](error_code ec) {
-        if (ec || call->over.exchange(true))
+        if (ec || call->answer->over.exchange(true))
             return;
-        call->cancel.emit(asio::cancellation_type::terminal);   // a provider that listens may stop
+        call->answer->cancel.emit(asio::cancellation_type::terminal);   // a provider that listens may stop
         if (auto self = weak.lock())
         {
             diagnostics d;
@@ -61,12 +61,15 @@ FINOVY_DECL void client_impl::ask_provider(steady_clock::time_point started)
             self->finish_token_fetch(client_errc::timeout, {}, {}, started, d);
         }
     });
+    std::weak_ptr<provider_call> weak_call = call;
+    auto answer = call->answer;
     credential_handler handler(asio::bind_cancellation_slot(
-        call->cancel.slot(),
-        asio::bind_executor(executor, [weak, call, started](error_code ec, provided_credentials c) {
-            if (call->over.exchange(true))
+        answer->cancel.slot(),
+        asio::bind_executor(executor, [weak, weak_call, answer, started](error_code ec, provided_credentials c) {
+            if (answer->over.exchange(true))
                 return;   // too late: abandoned
-            asio::post(call->strand, [call] { call->timer.cancel(); });
+            if (auto call = weak_call.lock())
+                asio::post(call->strand, [call] { call->timer.cancel(); });
             if (auto self = weak.lock())
                 self->provided(ec, std::move(c), started);
         })));
@@ -76,7 +79,7 @@ FINOVY_DECL void client_impl::ask_provider(steady_clock::time_point started)
     }
     catch (...)
     {
-        if (call->over.exchange(true))
+        if (call->answer->over.exchange(true))
             return;   // it answered, then threw
         asio::post(call->strand, [call] { call->timer.cancel(); });
         diagnostics d;

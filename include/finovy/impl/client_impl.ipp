@@ -78,10 +78,10 @@ FINOVY_DECL void client_impl::close()
             w->fulfil(client_errc::shut_down, {});
         }
         token_waiters_.clear();
-        if (provider_call_ && !provider_call_->over.exchange(true))
+        if (provider_call_ && !provider_call_->answer->over.exchange(true))
             asio::post(provider_call_->strand, [pc = provider_call_] {
                 pc->timer.cancel();
-                pc->cancel.emit(asio::cancellation_type::terminal);
+                pc->answer->cancel.emit(asio::cancellation_type::terminal);
             });
         provider_call_.reset();
     }

@@ -37,15 +37,24 @@ struct retry_state
     bool free_retry_used = false;    // a hot connection was found dead once already
 };
 
-// One call of the credential provider: answered once, or abandoned past the client's deadline
-// or at close().
+// One call of the credential provider. The handler given to the provider owns only `answer`: the
+// provider may keep it past the io_context, so it holds no I/O object. The timer that abandons the
+// call past the client's deadline lives in provider_call, owned by the client and by its own wait.
+struct provider_answer
+{
+    std::atomic<bool> over{false};       // answered, abandoned or closed: whichever comes first
+    asio::cancellation_signal cancel;    // emitted (on the call's strand) when abandoned
+};
+
 struct provider_call
 {
-    explicit provider_call(const asio::any_io_executor& ex) : strand(asio::make_strand(ex)), timer(strand) {}
+    explicit provider_call(const asio::any_io_executor& ex)
+        : strand(asio::make_strand(ex)), timer(strand), answer(std::make_shared<provider_answer>())
+    {
+    }
     asio::strand<asio::any_io_executor> strand;   // the timer's and the cancellation's
     asio::steady_timer timer;
-    asio::cancellation_signal cancel;
-    std::atomic<bool> over{false};
+    std::shared_ptr<provider_answer> answer;
 };
 
 class client_impl : public std::enable_shared_from_this<client_impl>
