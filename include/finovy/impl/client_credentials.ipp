@@ -68,8 +68,8 @@ FINOVY_DECL void client_impl::ask_provider(steady_clock::time_point started)
         asio::bind_executor(executor, [weak, weak_call, answer, started](error_code ec, provided_credentials c) {
             if (answer->over.exchange(true))
                 return;   // too late: abandoned
-            if (auto call = weak_call.lock())
-                asio::post(call->strand, [call] { call->timer.cancel(); });
+            if (auto live = weak_call.lock())
+                asio::post(live->strand, [live] { live->timer.cancel(); });
             if (auto self = weak.lock())
                 self->provided(ec, std::move(c), started);
         })));
