@@ -3,8 +3,11 @@
 #define FINOVY_CLIENT_OPTIONS_HPP
 
 #include <finovy/config.hpp>
+#include <finovy/credentials.hpp>
 #include <finovy/error.hpp>
+#include <finovy/events.hpp>
 #include <finovy/rate_limit.hpp>
+#include <finovy/stats.hpp>
 
 #include <boost/beast/http/verb.hpp>
 
@@ -36,23 +39,6 @@ struct retry_policy
     double multiplier = 2.0;
 };
 
-// Reported once per attempt to client_options::observer, for logs and metrics.
-// Never carries a token, a secret or a password.
-struct attempt_event
-{
-    std::string_view operation;          // "get_host"
-    boost::beast::http::verb method;
-    std::string_view path;               // "/v1/pve/open/one/Ab12Cd34Ef" (query included)
-    int attempt = 1;                     // 1, 2, ...
-    unsigned http_status = 0;            // 0: no answer
-    int api_code = 0;                    // the envelope's code, 0 on success or without envelope
-    std::string_view trace_id;
-    error_code error;                    // the attempt's outcome
-    std::chrono::microseconds latency{0};
-    bool reused_connection = false;      // a kept-alive connection, no handshake
-    bool will_retry = false;
-};
-
 struct client_options
 {
     // Base URL: https://host[:port][/base-path]. http:// only with allow_insecure_http.
@@ -66,6 +52,9 @@ struct client_options
     std::string uuid;
     std::string secret;
     std::chrono::milliseconds token_refresh_margin{120'000};   // at most half the token's lifetime
+    // Or a provider of your own (credentials.hpp), asked the same way, single-flight; with it,
+    // access_token, uuid and secret stay empty.
+    credential_provider credentials;
 
     // TLS: the system's trust store by default; ca_file adds a PEM file; ssl_context replaces
     // both with the caller's own context (its verify mode and trust are used as they are).
@@ -125,31 +114,9 @@ struct client_options
 
     // Called after every attempt, on the thread that ran it. Keep it cheap and thread-safe.
     std::function<void(const attempt_event&)> observer;
-};
-
-// Counters of a client, for tests, benchmarks and metrics.
-struct client_stats
-{
-    std::uint64_t calls = 0;                 // operations started
-    std::uint64_t attempts = 0;              // requests written, first tries and retries
-    std::uint64_t retries = 0;
-    std::uint64_t connections_opened = 0;    // TCP connections established
-    std::uint64_t handshakes_full = 0;
-    std::uint64_t handshakes_resumed = 0;    // TLS session resumption
-    std::uint64_t stale_connections = 0;     // kept-alive connections found closed by the server
-    std::uint64_t token_fetches = 0;
-    std::size_t connections_idle = 0;
-    std::size_t connections_busy = 0;
-    std::size_t waiting_for_connection = 0;
-
-    // The rate governor (rate_limit.hpp).
-    double rate_limit = 0;                   // requests per second in force; 0: unlimited
-    std::uint64_t throttled = 0;             // answers 220025 or HTTP 429
-    std::size_t waiting_to_send = 0;         // foreground calls waiting for a send slot
-    std::size_t waiting_to_send_background = 0;
-    // The retry budget.
-    int retry_budget = 0;                    // tokens left
-    std::uint64_t retries_denied = 0;        // retries the budget did not pay for
+    // Every event of the client (events.hpp): calls, attempts, connections, handshakes, waits, hub
+    // rounds. Nothing is built for it while it is empty.
+    std::function<void(const client_event&)> events;
 };
 
 }   // namespace finovy

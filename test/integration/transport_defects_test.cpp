@@ -275,8 +275,8 @@ BOOST_AUTO_TEST_CASE(secrets_in_urls_are_never_echoed)
             BOOST_TEST(what.find("credentials") != std::string::npos, what);
         }
     }
-    for (std::string proxy : {"http://user:" + secret + "@proxy:3128/x", "http://user:x/" + secret + "@proxy:3128",
-                              "socks5://user:" + secret + "@proxy:1080"})
+    // (An unencoded '/' in a proxy password is accepted, as curl does: proxy_test.cpp.)
+    for (std::string proxy : {"http://user:" + secret + "@proxy:3128/x", "socks5://user:" + secret + "@proxy:1080"})
     {
         auto o = scripted();
         o.proxy = proxy;

@@ -27,6 +27,8 @@ inline std::string redacted_url(std::string_view url)
     std::string out;
     auto scheme = url.find("://");
     auto start = scheme == std::string_view::npos ? 0 : scheme + 3;
+    // The last '@' anywhere: a password pasted unencoded may hold '/', '?' or '#', which would end
+    // the authority of a well-formed URL. Hiding too much is harmless; printing a password is not.
     auto at = url.rfind('@');
     if (at != std::string_view::npos && at >= start)
         out = std::string(url.substr(0, start)) + "***" + std::string(url.substr(at));
