@@ -12,20 +12,25 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 
 namespace {
 
 using namespace cli;
 
-bool valued_global(const std::string& arg)
+// Whether `option` ("--timeout", "-o") is a global option (with a value, if `valued`).
+bool is_global(const std::string& option, bool valued = false)
 {
     for (const auto& o : global_option_specs())
     {
-        if (o.kind == arg_kind::flag)
+        if (valued && o.kind == arg_kind::flag)
             continue;
-        std::string n = o.name;
+        std::string_view n = o.name, opt = option;
         auto comma = n.find(',');
-        if (arg == "--" + n.substr(0, comma) || (comma != std::string::npos && arg == "-" + n.substr(comma + 1)))
+        auto long_name = n.substr(0, comma);
+        auto short_name = comma == std::string_view::npos ? std::string_view{} : n.substr(comma + 1);
+        if ((opt.starts_with("--") && opt.substr(2) == long_name) ||
+            (!short_name.empty() && opt.size() == 2 && opt[0] == '-' && opt.substr(1) == short_name))
             return true;
     }
     return false;
@@ -38,7 +43,7 @@ std::vector<std::string> command_words(int argc, char** argv)
     for (int i = 1; i < argc && words.size() < 2; ++i)
     {
         std::string a = argv[i];
-        if (valued_global(a))
+        if (is_global(a, true))
         {
             ++i;
             continue;
@@ -144,7 +149,8 @@ int main(int argc, char** argv)
 {
     globals g;
     invocation inv;
-    std::string hint = "finovy --help";   // where a usage error sends the user
+    std::string hint = "finovy --help";   // where a usage error of the command sends the user
+    bool global_stage = false;            // errors of the global settings: sent to finovy --help
     try
     {
         auto words = command_words(argc, argv);
@@ -216,6 +222,7 @@ int main(int argc, char** argv)
             if (!valid_id(id))
                 throw usage_error("'" + id + "' is not an id (1 to 64 letters, digits, '-' or '_')");
         check_values(inv);
+        global_stage = true;
 
         // Global settings: the flags, then the environment, then the profile (the SDK's loader).
         auto flag = [&](const char* name) {
@@ -252,12 +259,15 @@ int main(int argc, char** argv)
             throw usage_error("'token' needs --uuid and --secret: it fetches a token with them");
         if (g.verbose)
             g.client.observer = log_attempt;
+        global_stage = false;
         if (inv.command == "hosts" && inv.sub == "delete" && !vm.count("yes"))
             confirm_delete(inv);
     }
     catch (const std::exception& e)   // usage_error, configuration_error and program_options' own errors
     {
-        std::cerr << "finovy: " << e.what() << "\n(see " << hint << ")\n";
+        if (auto* pe = dynamic_cast<const po::error_with_option_name*>(&e); pe && is_global(pe->get_option_name()))
+            global_stage = true;
+        std::cerr << "finovy: " << e.what() << "\n(see " << (global_stage ? "finovy --help" : hint) << ")\n";
         if (g.json || wants_json(argc, argv))
             std::cout << finovy::to_json_text(json::object{{"error", json::object{{"message", e.what()}}}}) << '\n';
         return usage;

@@ -96,7 +96,7 @@ const std::vector<option_spec>& global_option_specs()
         {"output,o", arg_kind::text, "FORMAT", "table, or json: one JSON document on stdout", false, "table", {"table", "json"}},
         {"no-headers", arg_kind::flag, "", "tables without their header line (nor footer)"},
         {"timeout", arg_kind::duration, "DURATION", "deadline of each call, and of each wait (default 60s and 10m)"},
-        {"verbose,v", arg_kind::flag, "", "a line per request on stderr: method, path, status, API code, attempt, latency, traceId"},
+        {"verbose,v", arg_kind::flag, "", "log each request on stderr: path, status, API code, attempt, latency, traceId"},
         {"allow-insecure-http", arg_kind::flag, "", "accept an http:// endpoint (debugging only)"},
     };
     return list;
@@ -186,7 +186,7 @@ void validate(boost::any& v, const std::vector<std::string>& values, duration*, 
 
 po::options_description describe(const std::vector<option_spec>& specs, const std::string& caption)
 {
-    po::options_description d(caption, 110, 60);
+    po::options_description d(caption, 120, 60);
     for (const auto& o : specs)
     {
         std::string help = o.help;
@@ -269,8 +269,8 @@ void print_usage(std::ostream& os)
                    "Global options (a flag wins over the environment variable shown, which wins over the\n"
                    "profile's key of the config file); they may come before or after the command")
        << "\nDurations take a unit: 500ms, 30s, 2m, 1h, 1m30s.\n"
-          "Exit codes: 0 success, 1 API or transport error (some of several ids failed), 2 usage error,\n"
-          "3 timeout while waiting.\n"
+          "Exit codes: 0 success, 1 API or transport error (for several ids or hosts: any failed), 2 usage\n"
+          "error, 3 timeout while waiting, 130 interrupted (hosts create prints the hosts it made).\n"
           "Run 'finovy COMMAND --help' for a command's options; the reference is docs/cli.md.\n";
 }
 

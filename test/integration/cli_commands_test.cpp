@@ -242,9 +242,11 @@ BOOST_AUTO_TEST_CASE(durations_need_units)
     }
     auto r = finovy({"--timeout", "30", "images"});
     BOOST_TEST(r.err.find("option '--timeout': '30' has no unit; write 30s") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("(see finovy --help)") != std::string::npos, r.err);   // a global option
     r = finovy({"hosts", "start", "h1", "--poll-interval", "500"});
     BOOST_TEST(r.err.find("'--poll-interval'") != std::string::npos, r.err);
     BOOST_TEST(r.err.find("500ms") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("(see finovy hosts start --help)") != std::string::npos, r.err);
     BOOST_TEST(finovy({"--timeout", "1m30s", "images"}).exit_code == 0);
     BOOST_TEST(finovy({"--timeout", "1.5s", "images"}).exit_code == 0);
 }
