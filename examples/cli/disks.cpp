@@ -2,6 +2,8 @@
 // --wait polls each disk until it gets there (finovy/wait.hpp).
 #include "commands.hpp"
 
+#include <set>
+
 namespace cli {
 
 namespace {
@@ -69,30 +71,41 @@ asio::awaitable<outcome> disks_create(finovy::client& c, const globals& g, const
     req.count = inv.vm["count"].as<int>();
     if (inv.vm.count("mount"))
         req.mount_on = inv.vm["mount"].as<std::string>();
+    bool wait = inv.vm.count("wait") > 0;
     finovy::diagnostics d;
+    // The API answers the first disk's id only: to wait for the others, they are told apart from
+    // the host's disks before the create.
+    finovy::disk_list_request on_host;
+    std::set<std::string> before;
+    if (wait && req.count > 1)
+    {
+        on_host.host_id = *req.mount_on;
+        auto [lec, disks] = co_await finovy::async_list_all_disks(c, on_host, {}, call(g, d), tok);
+        if (lec)
+            co_return failed(lec, d);
+        for (const auto& x : disks)
+            before.insert(x.id);
+    }
     auto [ec, id] = co_await c.async_create_disk(req, call(g, d), tok);
     if (ec)
         co_return failed(ec, d);
     outcome o;
     json::object doc{{"id", id}, {"count", req.count}};
-    if (!inv.vm.count("wait"))
+    if (!wait)
     {
         o.doc = std::move(doc);
         o.text = g.headers ? "created " + id + (req.count > 1 ? " (and " + std::to_string(req.count - 1) + " more)" : "") + "\n"
                            : id + "\n";
         co_return o;
     }
-    // The API answers the first disk's id only: the others are those of the host still mounting.
     std::vector<std::string> ids{id};
     if (req.count > 1)
     {
-        finovy::disk_list_request filter;
-        filter.host_id = *req.mount_on;
-        auto [lec, on_host] = co_await finovy::async_list_all_disks(c, filter, {}, call(g, d), tok);
+        auto [lec, disks] = co_await finovy::async_list_all_disks(c, on_host, {}, call(g, d), tok);
         if (lec)
             co_return failed(lec, d);
-        for (const auto& x : on_host)
-            if (x.id != id && x.status == finovy::disk_status::mounting)
+        for (const auto& x : disks)
+            if (x.id != id && !before.count(x.id))
                 ids.push_back(x.id);
     }
     auto results = co_await wait_for(c, g, inv, ids, finovy::disk_status::in_use);
