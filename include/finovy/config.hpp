@@ -14,6 +14,10 @@
 #define FINOVY_HEADER_ONLY 1
 #endif
 
+// The release, as in CMake's project(VERSION), which checks at configure time that they agree.
+#define FINOVY_VERSION_MAJOR 0
+#define FINOVY_VERSION_MINOR 1
+#define FINOVY_VERSION_PATCH 0
 #define FINOVY_VERSION_STRING "0.1.0"
 
 #endif
