@@ -1,5 +1,5 @@
-// finovy: the command-line tool of finovy-cpp. Parses the command line (Boost.Program_options),
-// builds the client options, runs the command and prints its outcome.
+// finovy: the command-line tool of finovy-cpp. Parses the command line (Boost.Program_options,
+// from the tables of spec.cpp), builds the client options, runs the command and prints its outcome.
 #include "cli.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -9,134 +9,32 @@
 #include <unistd.h>
 
 #include <cctype>
-#include <functional>
 #include <iomanip>
 #include <iostream>
-#include <set>
 #include <sstream>
+#include <string_view>
 
 namespace {
 
 using namespace cli;
 
-struct command_spec
+// Whether `option` ("--timeout", "-o") is a global option (with a value, if `valued`).
+bool is_global(const std::string& option, bool valued = false)
 {
-    std::string command, sub, args, about;
-    int min_ids = 0, max_ids = 0;   // -1: any number
-    std::function<void(po::options_description&)> options;
-};
-
-void poll_option(po::options_description& d)
-{
-    d.add_options()("poll-interval", po::value<long>()->default_value(3000),
-                    "milliseconds between status polls while waiting");
+    for (const auto& o : global_option_specs())
+    {
+        if (valued && o.kind == arg_kind::flag)
+            continue;
+        std::string_view n = o.name, opt = option;
+        auto comma = n.find(',');
+        auto long_name = n.substr(0, comma);
+        auto short_name = comma == std::string_view::npos ? std::string_view{} : n.substr(comma + 1);
+        if ((opt.starts_with("--") && opt.substr(2) == long_name) ||
+            (!short_name.empty() && opt.size() == 2 && opt[0] == '-' && opt.substr(1) == short_name))
+            return true;
+    }
+    return false;
 }
-
-const std::vector<command_spec>& commands()
-{
-    static const std::vector<command_spec> list = {
-        {"images", "", "", "list the operating-system images", 0, 0, nullptr},
-        {"packages", "", "", "list host packages (pay-as-you-go by default)", 0, 0,
-         [](auto& d) { d.add_options()("fixed-period", "list fixed-period packages instead"); }},
-        {"hosts", "list", "", "list the account's hosts, a page or all", 0, 0,
-         [](auto& d) {
-             d.add_options()("all", "every page (concurrently)")("page", po::value<int>()->default_value(1),
-                                                                  "page number, from 1")(
-                 "page-size", po::value<int>()->default_value(25), "hosts per page, at most 25");
-         }},
-        {"hosts", "get", "ID", "show one host", 1, 1,
-         [](auto& d) { d.add_options()("show-password", "include the host's login password"); }},
-        {"hosts", "create", "", "create a host (pay-as-you-go unless --fixed-period)", 0, 0,
-         [](auto& d) {
-             d.add_options()("package", po::value<std::string>()->required(), "package id")(
-                 "image", po::value<std::string>()->required(), "image id (of the package's type)")(
-                 "fixed-period", "a fixed-period (subscription) host, paid up front")(
-                 "period-unit", po::value<std::string>()->default_value("day"),
-                 "hour, day, week, month, quarter or year")("periods", po::value<int>()->default_value(1),
-                                                           "number of period units")(
-                 "wait", "wait until the new host is ready (status off)");
-             poll_option(d);
-         }},
-        {"hosts", "start", "ID...", "power hosts on", 1, -1,
-         [](auto& d) {
-             d.add_options()("wait", "wait until each runs (status 2)");
-             poll_option(d);
-         }},
-        {"hosts", "stop", "ID...", "power hosts off", 1, -1,
-         [](auto& d) {
-             d.add_options()("wait", "wait until each is off (status 0)");
-             poll_option(d);
-         }},
-        {"hosts", "reboot", "ID...", "reboot hosts", 1, -1,
-         [](auto& d) {
-             d.add_options()("wait", "wait until each runs again");
-             poll_option(d);
-         }},
-        {"hosts", "wait", "ID...", "wait for hosts to reach a status", 1, -1,
-         [](auto& d) {
-             d.add_options()("status", po::value<std::string>()->required(), "running or off");
-             poll_option(d);
-         }},
-        {"hosts", "delete", "ID...", "delete hosts", 1, -1,
-         [](auto& d) { d.add_options()("yes,y", "do not ask for confirmation"); }},
-        {"disks", "create", "", "create cloud disks", 0, 0,
-         [](auto& d) {
-             d.add_options()("area", po::value<std::string>()->required(),
-                             "south_china, west_china or international (0, 1, 2)")(
-                 "size", po::value<int>()->required(), "capacity in GB, at least 20")(
-                 "count", po::value<int>()->default_value(1), "how many disks")(
-                 "mount", po::value<std::string>(), "a host to mount them on (off, pay-as-you-go, started once)");
-         }},
-        {"disks", "list", "", "list cloud disks", 0, 0,
-         [](auto& d) {
-             d.add_options()("host", po::value<std::string>(), "only those of this host")(
-                 "area", po::value<std::string>(), "only those of this area");
-         }},
-        {"disks", "get", "ID", "show one cloud disk", 1, 1, nullptr},
-        {"disks", "mount", "ID", "mount a disk on a host", 1, 1,
-         [](auto& d) { d.add_options()("host", po::value<std::string>()->required(), "the host"); }},
-        {"disks", "unmount", "ID", "unmount a disk (its host must be off)", 1, 1, nullptr},
-        {"disks", "destroy", "ID", "destroy a disk that waits to be mounted", 1, 1, nullptr},
-        {"token", "", "", "fetch a token and print when it expires (never the secret)", 0, 0, nullptr},
-    };
-    return list;
-}
-
-struct global_values
-{
-    std::string endpoint, token, uuid, secret, ca, profile, config_file, output;
-    double timeout = 0;
-    bool sandbox = false, verbose = false, insecure = false;
-};
-
-po::options_description global_options(global_values& v)
-{
-    po::options_description d("Global options (a flag wins over the environment variable shown, which wins over\n"
-                              "the profile's key of the config file)");
-    // clang-format off
-    d.add_options()
-        ("help,h", "show help (also after a command)")
-        ("profile", po::value(&v.profile), "profile of the config file [FINOVY_PROFILE]; default: default")
-        ("config-file", po::value(&v.config_file),
-         "INI file of profiles [FINOVY_CONFIG_FILE]; default ~/.config/finovy/config")
-        ("endpoint", po::value(&v.endpoint), "API base URL [FINOVY_ENDPOINT]; default https://client.xuandashi.com")
-        ("sandbox", po::bool_switch(&v.sandbox),
-         "use the sandbox environment, https://client-sandbox.xuandashi.com [FINOVY_SANDBOX]")
-        ("token", po::value(&v.token), "access token [FINOVY_ACCESS_TOKEN]")
-        ("uuid", po::value(&v.uuid), "account id, with --secret: a token is fetched and renewed [FINOVY_UUID]")
-        ("secret", po::value(&v.secret), "app secret [FINOVY_SECRET]")
-        ("ca-file", po::value(&v.ca), "PEM file of a CA to trust besides the system's [FINOVY_CA_FILE]")
-        ("output,o", po::value(&v.output)->default_value("table"), "table, or json: one JSON document on stdout")
-        ("timeout", po::value(&v.timeout), "seconds: the deadline of each call, and of each wait (default 60 and 600)")
-        ("verbose,v", po::bool_switch(&v.verbose),
-         "a line per request on stderr: method, path, status, API code, attempt, latency, traceId")
-        ("allow-insecure-http", po::bool_switch(&v.insecure), "accept an http:// endpoint (debugging only)");
-    // clang-format on
-    return d;
-}
-
-const std::set<std::string> valued_globals = {"--endpoint", "--token",  "--uuid", "--secret",  "--ca-file",
-                                              "--profile",  "--output", "-o",     "--timeout", "--config-file"};
 
 // The command words (at most two) among the arguments, skipping global options and their values.
 std::vector<std::string> command_words(int argc, char** argv)
@@ -145,7 +43,7 @@ std::vector<std::string> command_words(int argc, char** argv)
     for (int i = 1; i < argc && words.size() < 2; ++i)
     {
         std::string a = argv[i];
-        if (valued_globals.count(a))
+        if (is_global(a, true))
         {
             ++i;
             continue;
@@ -157,23 +55,32 @@ std::vector<std::string> command_words(int argc, char** argv)
             continue;
         }
         words.push_back(a);
-        if (words[0] != "hosts" && words[0] != "disks")
+        if (!is_group(words[0]))
             break;
     }
     return words;
 }
 
-void print_usage(std::ostream& os, const po::options_description& globals)
+// Whether the command line asks for JSON, for errors found before it is parsed.
+bool wants_json(int argc, char** argv)
 {
-    os << "finovy: the Finovy (渲大师) host-rental API from the command line\n\n"
-          "Usage: finovy [global options] COMMAND [options] [IDS...]\n\nCommands:\n";
-    for (const auto& c : commands())
+    for (int i = 1; i < argc; ++i)
     {
-        std::string name = c.command + (c.sub.empty() ? "" : " " + c.sub) + (c.args.empty() ? "" : " " + c.args);
-        os << "  " << std::left << std::setw(26) << name << c.about << '\n';
+        std::string a = argv[i];
+        if (a == "--output=json" || a == "-ojson" || ((a == "--output" || a == "-o") && i + 1 < argc &&
+                                                      std::string(argv[i + 1]) == "json"))
+            return true;
     }
-    os << "\n" << globals << "\nExit codes: 0 success, 1 API or transport error, 2 usage error, 3 timeout while "
-          "waiting.\nRun 'finovy COMMAND --help' for a command's options.\n";
+    return false;
+}
+
+std::string subcommands_of(const std::string& group)
+{
+    std::string s;
+    for (const auto& c : commands())
+        if (c.command == group)
+            s += (s.empty() ? "" : ", ") + c.sub;
+    return s;
 }
 
 bool valid_id(const std::string& id)
@@ -186,14 +93,64 @@ bool valid_id(const std::string& id)
     return true;
 }
 
+// Checks of option values that program_options cannot express.
+void check_values(const invocation& inv)
+{
+    const auto& vm = inv.vm;
+    auto at_least = [&](const char* name, int min) {
+        if (vm.count(name) && vm[name].as<int>() < min)
+            throw usage_error("--" + std::string(name) + " must be at least " + std::to_string(min));
+    };
+    at_least("count", 1);
+    at_least("periods", 1);
+    at_least("page", 1);
+    if (vm.count("page-size") && (vm["page-size"].as<int>() < 1 || vm["page-size"].as<int>() > 25))
+        throw usage_error("--page-size must be between 1 and 25");
+    if (vm.count("page-size") && !vm.count("page"))
+        throw usage_error("--page-size goes with --page (without it, every host is listed)");
+    if (inv.command == "disks" && inv.sub == "create" && vm.count("wait") && !vm.count("mount"))
+        throw usage_error("--wait goes with --mount (new disks that are not mounted are ready at once)");
+    if (inv.command == "hosts" && inv.sub == "create" && !vm.count("fixed-period") &&
+        (!vm["period-unit"].defaulted() || !vm["periods"].defaulted()))
+        throw usage_error("--period-unit and --periods go with --fixed-period");
+}
+
+void confirm_delete(const invocation& inv)
+{
+    if (!isatty(0))
+        throw usage_error("refusing to delete without --yes (no terminal to ask)");
+    std::cerr << "Delete " << inv.ids.size() << " host(s): ";
+    for (const auto& id : inv.ids)
+        std::cerr << id << ' ';
+    std::cerr << "? This cannot be undone. [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "y" && answer != "Y" && answer != "yes")
+        throw usage_error("nothing deleted");
+}
+
+void log_attempt(const finovy::attempt_event& e)
+{
+    std::ostringstream os;
+    os << "finovy: " << boost::beast::http::to_string(e.method) << ' ' << e.path << " -> "
+       << (e.http_status ? "HTTP " + std::to_string(e.http_status) : std::string("no answer")) << ", code "
+       << e.api_code << ", attempt " << e.attempt << ", " << std::fixed << std::setprecision(1)
+       << static_cast<double>(e.latency.count()) / 1000.0 << " ms";
+    if (!e.trace_id.empty())
+        os << ", traceId " << e.trace_id;
+    if (e.error)
+        os << ", " << e.error.message() << (e.will_retry ? " (retrying)" : "");
+    std::cerr << os.str() << '\n';
+}
+
 }   // namespace
 
 int main(int argc, char** argv)
 {
-    global_values gv;
-    auto globals_desc = global_options(gv);
     globals g;
     invocation inv;
+    std::string hint = "finovy --help";   // where a usage error of the command sends the user
+    bool global_stage = false;            // errors of the global settings: sent to finovy --help
     try
     {
         auto words = command_words(argc, argv);
@@ -201,84 +158,97 @@ int main(int argc, char** argv)
         for (const auto& c : commands())
             if (!words.empty() && c.command == words[0] && (c.sub.empty() || (words.size() > 1 && c.sub == words[1])))
                 spec = &c;
-        po::options_description cmd_desc(spec ? "Options of '" + spec->command +
-                                                    (spec->sub.empty() ? "" : " " + spec->sub) + "'"
-                                              : std::string("Options"));
-        if (spec && spec->options)
-            spec->options(cmd_desc);
+        bool group_only = !words.empty() && is_group(words[0]) && words.size() == 1;
+        if (spec)
+            hint = "finovy " + spec->name() + " --help";
+        else if (!words.empty() && is_group(words[0]))
+            hint = "finovy " + words[0] + " --help";
+        if (!words.empty() && !spec && !group_only)
+            throw usage_error("unknown command '" + words[0] + (words.size() > 1 ? " " + words[1] : "") + "'" +
+                              (is_group(words[0]) ? "; the " + words[0] + " commands: " + subcommands_of(words[0])
+                                                  : std::string()));
+
+        po::options_description all;
+        all.add(describe(global_option_specs(), "")).add(describe(spec ? spec->options : std::vector<option_spec>{}, ""));
         po::options_description hidden;
         hidden.add_options()("words", po::value<std::vector<std::string>>());
+        all.add(hidden);
         po::positional_options_description pos;
         pos.add("words", -1);
-        po::options_description all;
-        all.add(globals_desc).add(cmd_desc).add(hidden);
+        po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), inv.vm);
+        const auto& vm = inv.vm;
+        auto output = vm["output"].as<std::string>();
+        if (output != "table" && output != "json")
+            throw usage_error("--output must be table or json");
+        g.json = output == "json";
 
-        auto parsed = po::command_line_parser(argc, argv).options(all).positional(pos).run();
-        po::store(parsed, inv.vm);
-        if (inv.vm.count("help"))
+        if (vm.count("version"))
         {
-            if (!spec)
-                print_usage(std::cout, globals_desc);
-            else
-                std::cout << "Usage: finovy " << spec->command << (spec->sub.empty() ? "" : " " + spec->sub)
-                          << (spec->args.empty() ? "" : " " + spec->args) << " [options]\n"
-                          << spec->about << "\n\n"
-                          << cmd_desc << '\n'
-                          << globals_desc;
+            print_version(std::cout, g.json);
             return ok;
         }
-        if (!spec)
+        if (vm.count("help"))
         {
-            if (words.empty())
-                throw usage_error("no command given");
-            throw usage_error("unknown command '" + words[0] + (words.size() > 1 ? " " + words[1] : "") + "'");
+            if (spec)
+                print_command_usage(std::cout, *spec);
+            else if (group_only)
+                print_group_usage(std::cout, words[0]);
+            else
+                print_usage(std::cout);
+            return ok;
         }
+        if (words.empty())
+            throw usage_error("no command given");
+        if (group_only)
+            throw usage_error("'" + words[0] + "' needs a command: " + subcommands_of(words[0]));
         po::notify(inv.vm);   // required options
 
         inv.command = spec->command;
         inv.sub = spec->sub;
-        auto positional = inv.vm.count("words") ? inv.vm["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
+        auto positional = vm.count("words") ? vm["words"].as<std::vector<std::string>>() : std::vector<std::string>{};
         inv.ids.assign(positional.begin() + (spec->sub.empty() ? 1 : 2), positional.end());
         auto n = static_cast<int>(inv.ids.size());
         if (n < spec->min_ids || (spec->max_ids >= 0 && n > spec->max_ids))
-            throw usage_error(spec->args.empty() ? "this command takes no ids"
-                                                 : "expected " + spec->args + " after the command");
+            throw usage_error(spec->args.empty() ? "'" + spec->name() + "' takes no ids"
+                                                 : "expected " + spec->args + " after '" + spec->name() + "'");
+        if (inv.command == "completion")
+        {
+            if (inv.ids[0] != "bash")
+                throw usage_error("completion: only bash is supported");
+            std::cout << bash_completion();
+            return ok;
+        }
         for (const auto& id : inv.ids)
             if (!valid_id(id))
                 throw usage_error("'" + id + "' is not an id (1 to 64 letters, digits, '-' or '_')");
-        if (inv.command == "hosts" && inv.sub == "list" &&
-            (inv.vm["page"].as<int>() < 1 || inv.vm["page-size"].as<int>() < 1 || inv.vm["page-size"].as<int>() > 25))
-            throw usage_error("--page must be at least 1 and --page-size between 1 and 25");
+        check_values(inv);
+        global_stage = true;
 
-        if (gv.output != "table" && gv.output != "json")
-            throw usage_error("--output must be table or json");
         // Global settings: the flags, then the environment, then the profile (the SDK's loader).
-        auto flag = [&](const char* name, const std::string& v) {
-            return inv.vm.count(name) ? std::optional<std::string>(v) : std::nullopt;
+        auto flag = [&](const char* name) {
+            return vm.count(name) ? std::optional<std::string>(vm[name].as<std::string>()) : std::nullopt;
         };
         finovy::config_values given;
-        given.endpoint = flag("endpoint", gv.endpoint);
-        given.access_token = flag("token", gv.token);
-        given.uuid = flag("uuid", gv.uuid);
-        given.secret = flag("secret", gv.secret);
-        given.ca_file = flag("ca-file", gv.ca);
-        if (gv.sandbox)
+        given.endpoint = flag("endpoint");
+        given.access_token = flag("token");
+        given.uuid = flag("uuid");
+        given.secret = flag("secret");
+        given.ca_file = flag("ca-file");
+        if (vm.count("sandbox"))
             given.sandbox = true;
         finovy::config_sources sources;
-        sources.profile = flag("profile", gv.profile);
-        sources.config_file = flag("config-file", gv.config_file);
+        sources.profile = flag("profile");
+        sources.config_file = flag("config-file");
         auto cfg = finovy::load_configuration(given, sources);   // throws configuration_error: exit 2
         for (const auto& w : cfg.warnings)
             std::cerr << "finovy: warning: " << w << '\n';
         g.client = std::move(cfg.options);
-        g.client.allow_insecure_http = gv.insecure;
-        g.json = gv.output == "json";
-        g.verbose = gv.verbose;
-        if (inv.vm.count("timeout"))
+        g.client.allow_insecure_http = vm.count("allow-insecure-http") > 0;
+        g.verbose = vm.count("verbose") > 0;
+        g.headers = vm.count("no-headers") == 0;
+        if (vm.count("timeout"))
         {
-            if (gv.timeout <= 0)
-                throw usage_error("--timeout must be a positive number of seconds");
-            g.timeout = std::chrono::milliseconds(static_cast<long long>(gv.timeout * 1000));
+            g.timeout = vm["timeout"].as<duration>().value;
             g.client.deadline = *g.timeout;
         }
         const auto& o = g.client;
@@ -288,39 +258,17 @@ int main(int argc, char** argv)
         if (inv.command == "token" && (o.uuid.empty() || o.secret.empty()))
             throw usage_error("'token' needs --uuid and --secret: it fetches a token with them");
         if (g.verbose)
-            g.client.observer = [](const finovy::attempt_event& e) {
-                std::ostringstream os;
-                os << "finovy: " << boost::beast::http::to_string(e.method) << ' ' << e.path << " -> "
-                   << (e.http_status ? "HTTP " + std::to_string(e.http_status) : std::string("no answer"))
-                   << ", code " << e.api_code << ", attempt " << e.attempt << ", " << std::fixed << std::setprecision(1)
-                   << static_cast<double>(e.latency.count()) / 1000.0 << " ms";
-                if (!e.trace_id.empty())
-                    os << ", traceId " << e.trace_id;
-                if (e.error)
-                    os << ", " << e.error.message() << (e.will_retry ? " (retrying)" : "");
-                std::cerr << os.str() << '\n';
-            };
-        if (inv.command == "hosts" && inv.sub == "delete" && !inv.vm.count("yes"))
-        {
-            if (!isatty(0))
-                throw usage_error("refusing to delete without --yes (no terminal to ask)");
-            std::cerr << "Delete " << inv.ids.size() << " host(s): ";
-            for (const auto& id : inv.ids)
-                std::cerr << id << ' ';
-            std::cerr << "? This cannot be undone. [y/N] " << std::flush;
-            std::string answer;
-            std::getline(std::cin, answer);
-            if (answer != "y" && answer != "Y" && answer != "yes")
-            {
-                std::cerr << "finovy: nothing deleted\n";
-                return usage;
-            }
-        }
+            g.client.observer = log_attempt;
+        global_stage = false;
+        if (inv.command == "hosts" && inv.sub == "delete" && !vm.count("yes"))
+            confirm_delete(inv);
     }
     catch (const std::exception& e)   // usage_error, configuration_error and program_options' own errors
     {
-        std::cerr << "finovy: " << e.what() << "\n(see finovy --help)\n";
-        if (gv.output == "json")
+        if (auto* pe = dynamic_cast<const po::error_with_option_name*>(&e); pe && is_global(pe->get_option_name()))
+            global_stage = true;
+        std::cerr << "finovy: " << e.what() << "\n(see " << (global_stage ? "finovy --help" : hint) << ")\n";
+        if (g.json || wants_json(argc, argv))
             std::cout << finovy::to_json_text(json::object{{"error", json::object{{"message", e.what()}}}}) << '\n';
         return usage;
     }
@@ -335,26 +283,30 @@ int main(int argc, char** argv)
             rc = result.exit;
             return;
         }
+        std::string message;
         try
         {
             std::rethrow_exception(ep);
         }
         catch (const usage_error& e)
         {
-            std::cerr << "finovy: " << e.what() << "\n(see finovy --help)\n";
+            std::cerr << "finovy: " << e.what() << "\n(see " << hint << ")\n";
+            message = e.what();
             rc = usage;
         }
         catch (const std::invalid_argument& e)   // the client refused its options
         {
-            std::cerr << e.what() << '\n';
+            std::cerr << "finovy: " << e.what() << '\n';
+            message = e.what();
             rc = usage;
         }
         catch (const std::exception& e)
         {
             std::cerr << "finovy: error: " << e.what() << '\n';
+            message = e.what();
             rc = failure;
         }
-        result.doc = json::object{{"error", json::object{{"message", rc == usage ? "usage error" : "failure"}}}};
+        result.doc = json::object{{"error", json::object{{"message", message}}}};
     });
     ioc.run();
     if (g.json)

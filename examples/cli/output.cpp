@@ -2,12 +2,14 @@
 // JSON is the SDK's (finovy/json.hpp).
 #include "cli.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace cli {
@@ -42,7 +44,7 @@ json::value error_json(const finovy::error_code& ec, const finovy::diagnostics& 
     return o;
 }
 
-std::string table(const std::vector<std::vector<std::string>>& rows)
+std::string table(const std::vector<std::vector<std::string>>& rows, bool headers)
 {
     if (rows.empty())
         return {};
@@ -67,8 +69,9 @@ std::string table(const std::vector<std::vector<std::string>>& rows)
             widths[k] = std::max(widths[k], width(r[k]));
         }
     std::ostringstream os;
-    for (const auto& r : rows)
+    for (std::size_t i = headers ? 0 : 1; i < rows.size(); ++i)
     {
+        const auto& r = rows[i];
         for (std::size_t k = 0; k < r.size(); ++k)
         {
             os << r[k];
@@ -84,59 +87,127 @@ progress::progress(std::vector<std::string> ids, bool enabled)
     : start_(std::chrono::steady_clock::now()), enabled_(enabled), tty_(isatty(2) != 0)
 {
     for (auto& id : ids)
-        lines_.push_back({std::move(id), "waiting", false});
+        lines_.push_back({std::move(id), "", false});
+}
+
+progress::~progress() { end(); }
+
+double progress::elapsed() const
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void progress::plain(const std::string& what)
+{
+    std::ostringstream os;
+    os << what << " (" << std::fixed << std::setprecision(1) << elapsed() << " s)\n";
+    std::cerr << os.str();
+}
+
+void progress::set_title(std::string title)
+{
+    if (!enabled_ || title == title_)
+        return;
+    title_ = std::move(title);
+    if (tty_)
+        redraw(false);
+    else
+        plain(title_);
+}
+
+progress::line& progress::find(const std::string& id)
+{
+    for (auto& l : lines_)
+        if (l.id == id)
+            return l;
+    lines_.push_back({id, "", false});
+    return lines_.back();
 }
 
 void progress::update(const std::string& id, const std::string& status)
 {
     if (!enabled_)
         return;
-    for (auto& l : lines_)
-        if (l.id == id && l.status != status)
-        {
-            l.status = status;
-            if (!tty_)
-            {
-                auto s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-                std::cerr << id << ": " << status << " (" << std::fixed << std::setprecision(1) << s << " s)\n";
-            }
-        }
+    auto& l = find(id);
+    if (l.status == status)
+        return;
+    l.status = status;
     if (tty_)
-        redraw();
+        redraw(false);
+    else
+        plain(id + ": " + status);
 }
 
 void progress::finish(const std::string& id, const std::string& result)
 {
-    bool changed = false;
-    for (auto& l : lines_)
-        if (l.id == id)
-        {
-            changed = l.status != result;
-            l.status = result;
-            l.done = true;
-        }
     if (!enabled_)
         return;
+    auto& l = find(id);
+    bool changed = l.status != result;
+    l.status = result;
+    l.done = true;
     if (tty_)
-        redraw();
+        redraw(false);
     else if (changed)
-    {
-        auto s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-        std::cerr << id << ": " << result << " (" << std::fixed << std::setprecision(1) << s << " s)\n";
-    }
+        plain(id + ": " + result);
 }
 
-void progress::redraw()
+void progress::tick()
 {
-    // Move back over the lines drawn before, then draw them again.
-    if (drawn_)
-        std::cerr << "\x1b[" << lines_.size() << "F";
-    auto s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    for (const auto& l : lines_)
-        std::cerr << "\x1b[2K" << l.id << "  " << (l.done ? "" : "... ") << l.status << "  " << std::fixed
-                  << std::setprecision(1) << s << " s\n";
-    std::cerr << std::flush;
-    drawn_ = true;
+    if (on_terminal())
+        redraw(true);
+}
+
+void progress::end()
+{
+    if (on_terminal() && !ended_)
+        redraw(true);
+    ended_ = true;
+}
+
+void progress::redraw(bool force)
+{
+    // At most ten draws a second: a fleet's statuses change by the thousand.
+    auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_draw_ < std::chrono::milliseconds(100))
+        return;
+    last_draw_ = now;
+    std::size_t rows = 24;
+    winsize ws{};
+    if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+        rows = ws.ws_row;
+    std::ostringstream clock;
+    clock << std::fixed << std::setprecision(1) << elapsed() << " s";
+    std::vector<std::string> out;
+    if (!title_.empty())
+        out.push_back(title_ + "  " + clock.str());
+    if (lines_.size() + out.size() + 1 < std::min<std::size_t>(rows, 20))
+        for (const auto& l : lines_)
+            out.push_back(l.id + "  " + (l.done ? "" : "... ") + (l.status.empty() ? "pending" : l.status) + (title_.empty() ? "  " + clock.str() : ""));
+    else
+    {
+        // Too many to draw: one line of counts by status.
+        std::map<std::string, std::size_t> by;
+        std::size_t done = 0;
+        for (const auto& l : lines_)
+        {
+            ++by[l.status.empty() ? "pending" : l.status];
+            done += l.done ? 1 : 0;
+        }
+        std::string s = std::to_string(done) + " of " + std::to_string(lines_.size()) + " done:";
+        for (const auto& [status, n] : by)
+            s += " " + status + " " + std::to_string(n) + ",";
+        s.pop_back();
+        out.push_back(s + (title_.empty() ? "  " + clock.str() : ""));
+    }
+    std::string text;
+    if (drawn_ > 0)
+        text += "\x1b[" + std::to_string(drawn_) + "F";   // back to the first line drawn last time
+    for (const auto& l : out)
+        text += "\x1b[2K" + l + "\n";
+    text += "\x1b[J";   // clears what the last drawing had below
+    std::cerr << text << std::flush;
+    drawn_ = out.size();
 }
 
 }   // namespace cli

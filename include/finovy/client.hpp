@@ -712,7 +712,14 @@ private:
 namespace detail {
 struct client_access
 {
-    static const std::shared_ptr<client_impl>& impl(const client& c) noexcept { return c.impl_; }
+    // Composed operations start here: a moved-from client throws system_error(shut_down), as its
+    // own calls do, instead of handing out a null state.
+    static const std::shared_ptr<client_impl>& impl(const client& c)
+    {
+        if (!c.impl_)
+            throw_moved_from();
+        return c.impl_;
+    }
     // A handle on the same client that does not close it when destroyed.
     static client view(std::shared_ptr<client_impl> impl) noexcept { return client(std::move(impl), false); }
 };

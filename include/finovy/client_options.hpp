@@ -5,8 +5,11 @@
 #define FINOVY_CLIENT_OPTIONS_HPP
 
 #include <finovy/config.hpp>
+#include <finovy/credentials.hpp>
 #include <finovy/error.hpp>
+#include <finovy/events.hpp>
 #include <finovy/rate_limit.hpp>
+#include <finovy/stats.hpp>
 
 #include <boost/beast/http/verb.hpp>
 
@@ -44,24 +47,6 @@ struct retry_policy
     double multiplier = 2.0;                              ///< the cap's growth per attempt
 };
 
-/// \brief Reported once per attempt to client_options::observer, for logs and metrics.
-/// \details Never carries a token, a secret or a password. The views are valid only during the call
-/// of the observer.
-struct attempt_event
-{
-    std::string_view operation;          ///< the operation's name: "get_host", "create_pay_as_you_go_host"...
-    boost::beast::http::verb method;     ///< the request's method
-    std::string_view path;               ///< "/v1/pve/open/one/Ab12Cd34Ef" (query included)
-    int attempt = 1;                     ///< 1, 2, ...
-    unsigned http_status = 0;            ///< 0: no answer
-    int api_code = 0;                    ///< the envelope's code; 0 on success or without an envelope
-    std::string_view trace_id;           ///< the answer's traceId, if any
-    error_code error;                    ///< the attempt's outcome
-    std::chrono::microseconds latency{0};   ///< from the start of the attempt to its end
-    bool reused_connection = false;      ///< a kept-alive connection, no handshake
-    bool will_retry = false;             ///< the call tries again
-};
-
 /**
  * \brief The settings of a client. Every member has a default that works against the production
  * API; at least the credentials must be set.
@@ -83,6 +68,9 @@ struct client_options
     std::string secret;   ///< The account's app secret (see uuid). Never printed nor logged.
     /// How long before a fetched token expires it is renewed (at most half the token's lifetime).
     std::chrono::milliseconds token_refresh_margin{120'000};
+    /// Or a provider of your own (credentials.hpp), asked the same way, single-flight; with it,
+    /// access_token, uuid and secret stay empty.
+    credential_provider credentials;
 
     /// \brief A PEM file of CA certificates trusted in addition to the system's trust store.
     /// \details The server's certificate is always checked against the endpoint's host name (or
@@ -143,32 +131,9 @@ struct client_options
     /// Called after every attempt, on the thread that ran it. Keep it cheap and thread-safe; what
     /// it throws is ignored.
     std::function<void(const attempt_event&)> observer;
-};
-
-/// Counters of a client (client::stats()), for tests, benchmarks and metrics. Totals since the
-/// client was created, and gauges (what is so now).
-struct client_stats
-{
-    std::uint64_t calls = 0;                 ///< operations started
-    std::uint64_t attempts = 0;              ///< requests written, first tries and retries
-    std::uint64_t retries = 0;               ///< attempts after the first, throttled ones included
-    std::uint64_t connections_opened = 0;    ///< TCP connections established
-    std::uint64_t handshakes_full = 0;       ///< TLS handshakes without resumption
-    std::uint64_t handshakes_resumed = 0;    ///< TLS session resumptions
-    std::uint64_t stale_connections = 0;     ///< kept-alive connections found closed by the server
-    std::uint64_t token_fetches = 0;         ///< getToken requests the client made by itself
-    std::size_t connections_idle = 0;        ///< gauge: connections in the pool, unused
-    std::size_t connections_busy = 0;        ///< gauge: connections in use
-    std::size_t waiting_for_connection = 0;  ///< gauge: calls waiting for a connection
-
-    // The rate governor (rate_limit.hpp).
-    double rate_limit = 0;                   ///< gauge: requests per second in force; 0: unlimited
-    std::uint64_t throttled = 0;             ///< answers 220025 or HTTP 429
-    std::size_t waiting_to_send = 0;         ///< gauge: foreground calls waiting for a send slot
-    std::size_t waiting_to_send_background = 0;   ///< gauge: background calls (polling) waiting for a send slot
-    // The retry budget.
-    int retry_budget = 0;                    ///< gauge: tokens left in the retry budget
-    std::uint64_t retries_denied = 0;        ///< retries the budget did not pay for
+    /// Every event of the client (events.hpp): calls, attempts, connections, handshakes, waits, hub
+    /// rounds. Nothing is built for it while it is empty.
+    std::function<void(const client_event&)> events;
 };
 
 }   // namespace finovy

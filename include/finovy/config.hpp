@@ -17,6 +17,10 @@
 #endif
 /// \endcond
 
+// The release, as in CMake's project(VERSION), which checks at configure time that they agree.
+#define FINOVY_VERSION_MAJOR 0   ///< The library's major version.
+#define FINOVY_VERSION_MINOR 1   ///< The library's minor version.
+#define FINOVY_VERSION_PATCH 0   ///< The library's patch version.
 /// The library's version, "MAJOR.MINOR.PATCH".
 #define FINOVY_VERSION_STRING "0.1.0"
 

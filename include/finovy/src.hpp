@@ -36,6 +36,7 @@
 #include <finovy/impl/enums.ipp>
 #include <finovy/impl/error.ipp>
 #include <finovy/impl/json.ipp>
+#include <finovy/impl/metrics.ipp>
 #include <finovy/impl/models.ipp>
 #endif
 

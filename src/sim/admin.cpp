@@ -3,6 +3,7 @@
 
 #include "fields.hpp"
 
+#include <limits>
 #include <stdexcept>
 
 namespace finovy::sim {
@@ -90,12 +91,20 @@ void merge_faults(fault_options& f, const boost::json::object& changes)
             throw std::invalid_argument(std::string(key) + " must be in [0, 1]");
         return d;
     };
+    // Bounded before the cast to an integer, which is undefined past the type's range.
+    auto at_most = [&](const boost::json::value& v, std::string_view key, double max) {
+        double d = number(v, key);
+        if (!(d <= max))
+            throw std::invalid_argument(std::string(key) + " must be at most " + std::to_string(std::int64_t(max)));
+        return d;
+    };
+    constexpr double max_latency_ms = 86'400'000;   // a day: longer than any client waits
     for (const auto& [k, v] : changes)
     {
         if (k == "latency_ms")
-            out.latency = std::chrono::milliseconds(static_cast<long>(number(v, k)));
+            out.latency = std::chrono::milliseconds(static_cast<long>(at_most(v, k, max_latency_ms)));
         else if (k == "latency_jitter_ms")
-            out.latency_jitter = std::chrono::milliseconds(static_cast<long>(number(v, k)));
+            out.latency_jitter = std::chrono::milliseconds(static_cast<long>(at_most(v, k, max_latency_ms)));
         else if (k == "http_error_rate")
             out.http_error_rate = rate(v, k);
         else if (k == "malformed_rate")
@@ -103,7 +112,7 @@ void merge_faults(fault_options& f, const boost::json::object& changes)
         else if (k == "truncated_rate")
             out.truncated_rate = rate(v, k);
         else if (k == "close_every")
-            out.close_every = static_cast<unsigned>(number(v, k));
+            out.close_every = static_cast<unsigned>(at_most(v, k, std::numeric_limits<unsigned>::max()));
         else if (k == "reset_mid_response_rate")
             out.reset_mid_response_rate = rate(v, k);
         else if (k == "reset_before_response_rate")
@@ -387,9 +396,11 @@ answer world::admin(std::string_view method, std::string_view path, std::string_
         if (path == "/__sim/time" && method == "POST")
         {
             auto ms = int_field(in, "advance_ms");
-            if (!ms.ok() || ms.value < 0)
-                return bad(400, "advance_ms: a non-negative integer is required");
-            offset_ms_ += ms.value;
+            if (!ms.ok() || ms.value < 0 || ms.value > max_offset_ms - offset_ms_)
+                return bad(400, "advance_ms: a non-negative integer is required, and simulated time stays within "
+                                "100 years of the real one (" + std::to_string(max_offset_ms - offset_ms_) +
+                                " ms more at most)");
+            advance(std::chrono::milliseconds(ms.value));
             return ok(json::object{{"sim_time_ms", sim_ms(now)}});
         }
         if (path == "/__sim/tenants" && method == "POST")
@@ -422,6 +433,8 @@ answer world::admin(std::string_view method, std::string_view path, std::string_
             auto pkg = str_field(in, "packageId");
             auto img = str_field(in, "imageId");
             auto status = int_field(in, "status");
+            if (status.state == fstate::bad || (status.ok() && status.value != 0 && status.value != 2))
+                return bad(400, "status must be 0 or 2");
             auto ids = add_hosts(uuid.value, static_cast<std::size_t>(count.value), pkg.ok() ? pkg.value : "",
                                  img.ok() ? img.value : "", status.ok() ? static_cast<int>(status.value) : 0, now);
             json::array arr;

@@ -116,6 +116,9 @@ answer world::create_disk(tenant_state& t, std::string_view body, clock::time_po
         return fail(1037, "未进行实名认证");
     if (memory.value < min_disk_gb)
         return fail(220013, "云硬盘内存小于20G");
+    // More than an area holds can never fit; refused before memory x buyNumber can overflow.
+    if (memory.value > max_gb_per_area)
+        return fail(220014, "云硬盘内存大于1000G");
     auto now_ms = sim_ms(now);
     purge_disks(t, now, now_ms);
     std::int64_t used = 0;
@@ -257,7 +260,8 @@ answer world::list_disks(tenant_state& t, std::string_view body, clock::time_poi
     }
     json::array arr;
     auto total = static_cast<std::int64_t>(match.size());
-    for (std::int64_t k = (page.value - 1) * page_size; k < std::min(total, page.value * page_size); ++k)
+    auto [first, last] = slice_of_page(page.value, page_size, total);
+    for (auto k = first; k < last; ++k)
         arr.push_back(disk_json(*match[static_cast<std::size_t>(k)], now_ms));
     json::object data;
     data["data"] = std::move(arr);

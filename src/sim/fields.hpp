@@ -5,7 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,14 +64,35 @@ inline field<std::int64_t> int_field(const boost::json::object& o, std::string_v
         return {fstate::ok, v.get_int64()};
     if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
         return {fstate::ok, static_cast<std::int64_t>(v.get_uint64())};
-    if (v.is_double() && v.get_double() == static_cast<double>(static_cast<std::int64_t>(v.get_double())))
-        return {fstate::ok, static_cast<std::int64_t>(v.get_double())};
+    if (v.is_double())
+    {
+        // Only a whole number in int64's range converts: casting any other double is undefined.
+        double d = v.get_double();
+        if (d >= -0x1p63 && d < 0x1p63 && std::trunc(d) == d)
+            return {fstate::ok, static_cast<std::int64_t>(d)};
+        return {fstate::bad, {}};
+    }
     if (v.is_string())
         if (auto n = parse_int(v.get_string()))
             return {fstate::ok, *n};
     if (v.is_string() && v.get_string().empty())
         return {};
     return {fstate::bad, {}};
+}
+
+// The items [first, last) of page `page` (from 1) of `size` (>= 1) among `total`: empty past the
+// last page. The page number comes from the request: it is compared before it is multiplied.
+struct page_slice
+{
+    std::int64_t first = 0, last = 0;
+};
+
+inline page_slice slice_of_page(std::int64_t page, std::int64_t size, std::int64_t total)
+{
+    if (page < 1 || size < 1 || page - 1 >= (total + size - 1) / size)
+        return {total, total};
+    std::int64_t first = (page - 1) * size;
+    return {first, first + std::min(size, total - first)};
 }
 
 // The value of `key` in a query string "a=1&b=2" (no percent-decoding: ids are alphanumeric).

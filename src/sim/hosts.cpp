@@ -11,6 +11,9 @@ namespace finovy::sim::detail {
 namespace {
 
 constexpr std::int64_t hour_ms = 3'600'000;
+// At most ten years of rent: the expiry stays within the dates clients accept (the SDK's
+// decoders: up to 2200), even a century ahead (world::max_offset_ms).
+constexpr std::int64_t max_rent_hours = 10 * 8766;
 
 constexpr std::int64_t period_hours(std::int64_t type)
 {
@@ -219,7 +222,8 @@ answer world::create_rent(tenant_state& t, std::string_view body, clock::time_po
     auto type = int_field(o, "periodType");
     if (!pid.ok() || !iid.ok() || num.state == fstate::missing || type.state == fstate::missing)
         return fail(1007, "请求缺少必要参数: packageId, imageId, periodNumber, periodType");
-    if (!num.ok() || num.value < 1 || num.value > 1000 || !type.ok() || period_hours(type.value) == 0)
+    if (!num.ok() || num.value < 1 || num.value > 1000 || !type.ok() || period_hours(type.value) == 0 ||
+        period_hours(type.value) * num.value > max_rent_hours)
         return fail(1001, "权限不足: 购买周期参数错误");
     const auto* p = catalog_.find_package(pid.value);
     const auto* i = catalog_.find_image(iid.value);
@@ -331,7 +335,8 @@ answer world::list_hosts(tenant_state& t, std::string_view query, clock::time_po
     auto total = static_cast<std::int64_t>(t.hosts.size());
     json::array arr;
     // Newest first, as in the documents' example.
-    for (std::int64_t k = (*page - 1) * page_size; k < std::min(total, *page * page_size); ++k)
+    auto [first, last] = slice_of_page(*page, page_size, total);
+    for (auto k = first; k < last; ++k)
     {
         auto& h = *t.hosts[static_cast<std::size_t>(total - 1 - k)];
         advance_host(h, now, now_ms);

@@ -8,9 +8,21 @@
 
 namespace finovy::sim::detail {
 
+namespace {
+
+using seconds = std::chrono::duration<double>;
+
+// A wait as a clock duration, at most a year: a tiny rate_limit_rps (1e-300) makes waits whose
+// conversion to the clock's integer nanoseconds would be undefined.
+clock::duration wait_of(double s)
+{
+    return std::chrono::ceil<clock::duration>(seconds(std::min(s, 365 * 86400.0)));
+}
+
+}   // namespace
+
 std::optional<clock::duration> admit(rate_window& w, const fault_options& f, clock::time_point now)
 {
-    using seconds = std::chrono::duration<double>;
     const double rps = f.rate_limit_rps;
     if (f.rate_limit_algorithm == rate_limiter::token_bucket)
     {
@@ -25,13 +37,13 @@ std::optional<clock::duration> admit(rate_window& w, const fault_options& f, clo
             w.bucket -= 1;
             return std::nullopt;
         }
-        return std::chrono::ceil<clock::duration>(seconds((1 - w.bucket) / rps));
+        return wait_of((1 - w.bucket) / rps);
     }
 
     // n requests in any window of n / rps seconds: one second whenever rps is a whole number.
     // (The cap only keeps the conversion defined; no test sends 10^9 requests a second.)
     const double n = std::clamp(std::floor(rps), 1.0, 1e9);
-    const auto window = std::chrono::ceil<clock::duration>(seconds(n / rps));
+    const auto window = wait_of(n / rps);
     const auto limit = static_cast<std::size_t>(n);
     while (!w.admitted.empty() && w.admitted.front() <= now - window)
         w.admitted.pop_front();

@@ -83,6 +83,13 @@ std::int64_t world::sim_ms(clock::time_point now) const
     return epoch_ms_ + static_cast<std::int64_t>(real * opts_.time_scale) + offset_ms_;
 }
 
+void world::advance(std::chrono::milliseconds simulated)
+{
+    if (simulated.count() < 0 || simulated.count() > max_offset_ms - offset_ms_)
+        throw std::invalid_argument("advance: simulated time moves forward, and at most 100 years in all");
+    offset_ms_ += simulated.count();
+}
+
 bool world::chance(double p)
 {
     if (p <= 0)

@@ -139,7 +139,13 @@ public:
     json::object stats(clock::time_point now);
     void reset_stats();
     void reset_state(clock::time_point now);
-    void advance(std::chrono::milliseconds simulated) { offset_ms_ += simulated.count(); }
+    // Simulated time runs ahead of the real one by at most a century: every date the simulator
+    // answers stays within what clients accept (the SDK's decoders: up to the year 2200), and
+    // sim_ms() far from overflowing.
+    static constexpr std::int64_t max_offset_ms = 100 * 8766 * 3'600'000LL;
+    // Moves simulated time forward; throws std::invalid_argument (nothing changed) for a negative
+    // step or one past max_offset_ms in all.
+    void advance(std::chrono::milliseconds simulated);
     void upsert_tenant(const tenant& t, clock::time_point now);
     std::vector<std::string> add_hosts(const std::string& uuid, std::size_t count, const std::string& package_id,
                                        const std::string& image_id, int status, clock::time_point now);

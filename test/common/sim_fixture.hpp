@@ -11,8 +11,10 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <optional>
+#include <string_view>
 
 namespace finovy::test {
 
@@ -20,6 +22,14 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 inline constexpr const char* static_token = "test-static-token-0123456789";
+
+// The wire the tests' clients use: FINOVY_TEST_TRANSPORT=asio_ssl runs a suite on asio::ssl::stream.
+inline client_options::transport_kind test_transport()
+{
+    const char* v = std::getenv("FINOVY_TEST_TRANSPORT");
+    return v && std::string_view(v) == "asio_ssl" ? client_options::transport_kind::asio_ssl
+                                                   : client_options::transport_kind::native;
+}
 
 inline sim::options fast_sim_options()
 {
@@ -45,6 +55,7 @@ struct sim_fixture
         o.access_token = static_token;
         o.retry.initial_backoff = 5ms;
         o.retry.max_backoff = 50ms;
+        o.transport = test_transport();
         return o;
     }
 

@@ -3,10 +3,7 @@
 #define BOOST_TEST_MODULE finovy_cli
 #include <boost/test/unit_test.hpp>
 
-#include "../common/process.hpp"
-#include "../common/sim_fixture.hpp"
-
-#include <boost/json/parse.hpp>
+#include "cli_fixture.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -14,44 +11,6 @@
 
 using namespace finovy::test;
 namespace json = boost::json;
-
-namespace {
-
-struct cli_fixture : sim_fixture
-{
-    std::vector<std::string> env(bool with_secret = false) const
-    {
-        std::vector<std::string> e{"FINOVY_ENDPOINT=" + sim.url(), "FINOVY_CA_FILE=" + sim.ca_file()};
-        if (with_secret)
-        {
-            e.push_back("FINOVY_UUID=" + sim.first_tenant().uuid);
-            e.push_back("FINOVY_SECRET=" + sim.first_tenant().secret);
-        }
-        else
-            e.push_back(std::string("FINOVY_ACCESS_TOKEN=") + static_token);
-        return e;
-    }
-
-    process_result finovy(std::vector<std::string> args, bool with_secret = false)
-    {
-        args.insert(args.begin(), FINOVY_CLI_EXE);
-        return run_process(args, env(with_secret), std::chrono::seconds(60));
-    }
-
-    // Runs with --output json; checks stdout is exactly one JSON document and returns it.
-    json::value finovy_json(std::vector<std::string> args, int expect_exit = 0)
-    {
-        args.insert(args.begin(), {"--output", "json"});
-        auto r = finovy(args);
-        BOOST_TEST(r.exit_code == expect_exit, r.err);
-        boost::system::error_code ec;
-        auto v = json::parse(r.out, ec);
-        BOOST_TEST_REQUIRE(!ec, "not one JSON document: " << r.out);
-        return v;
-    }
-};
-
-}   // namespace
 
 BOOST_FIXTURE_TEST_SUITE(cli, cli_fixture)
 
@@ -99,37 +58,39 @@ BOOST_AUTO_TEST_CASE(catalog_commands)
 BOOST_AUTO_TEST_CASE(host_lifecycle)
 {
     auto created = finovy_json({"hosts", "create", "--package", "Ofc2C4G8xx", "--image", "4005", "--wait",
-                                "--poll-interval", "50"});
-    std::string id(created.at("id").as_string());
-    BOOST_TEST(created.at("status").as_string() == "off");
-    auto rent = finovy_json({"hosts", "create", "--package", "Rnt8C32Gyy", "--image", "507", "--fixed-period",
-                             "--period-unit", "week", "--periods", "2"});
+                                "--poll-interval", "50ms"});
+    std::string id(created.at(0).at("id").as_string());
+    BOOST_TEST(created.at(0).at("host").at("status").as_string() == "off");
+    auto rented = finovy_json({"hosts", "create", "--package", "Rnt8C32Gyy", "--image", "507", "--fixed-period",
+                               "--period-unit", "week", "--periods", "2"});
+    BOOST_TEST(rented.at(0).at("outcome").as_string() == "created");
+    auto rent = finovy_json({"hosts", "get", std::string(rented.at(0).at("id").as_string())}).at(0).at("host");
     BOOST_TEST(rent.at("billing").as_string() == "fixed_period");
     BOOST_TEST(rent.at("expires_ms").is_int64());
 
     auto page = finovy_json({"hosts", "list", "--page", "1", "--page-size", "1"});
     BOOST_TEST(page.at("total").as_int64() == 2);
     BOOST_TEST(page.at("hosts").as_array().size() == 1u);
-    BOOST_TEST(finovy_json({"hosts", "list", "--all"}).at("hosts").as_array().size() == 2u);
+    BOOST_TEST(finovy_json({"hosts", "list"}).at("hosts").as_array().size() == 2u);
 
     auto started = finovy_json({"hosts", "start", id, std::string(rent.at("id").as_string()), "--wait",
-                                "--poll-interval", "50"});
+                                "--poll-interval", "50ms"});
     BOOST_TEST(started.as_array().size() == 2u);
     for (const auto& r : started.as_array())
     {
         BOOST_TEST(r.at("ok").as_bool());
         BOOST_TEST(r.at("host").at("status").as_string() == "running");
     }
-    auto rebooted = finovy_json({"hosts", "reboot", id, "--wait", "--poll-interval", "50"});
+    auto rebooted = finovy_json({"hosts", "reboot", id, "--wait", "--poll-interval", "50ms"});
     BOOST_TEST(rebooted.at(0).at("ok").as_bool());
-    auto got = finovy_json({"hosts", "get", id});
+    auto got = finovy_json({"hosts", "get", id}).at(0).at("host");
     BOOST_TEST(!got.as_object().contains("password"));   // only with --show-password
-    BOOST_TEST(finovy_json({"hosts", "get", id, "--show-password"}).at("password").is_string());
+    BOOST_TEST(finovy_json({"hosts", "get", id, "--show-password"}).at(0).at("host").at("password").is_string());
     auto plain = finovy({"hosts", "get", id});
     BOOST_TEST(plain.out.find("password") == std::string::npos);
 
     BOOST_TEST(finovy_json({"hosts", "stop", id}).at(0).at("ok").as_bool());
-    auto waited = finovy_json({"hosts", "wait", id, "--status", "off", "--poll-interval", "50"});
+    auto waited = finovy_json({"hosts", "wait", id, "--status", "off", "--poll-interval", "50ms"});
     BOOST_TEST(waited.at(0).at("host").at("status").as_string() == "off");
 
     // Disks on the pay-as-you-go host, which is off and was started once.
@@ -140,19 +101,20 @@ BOOST_AUTO_TEST_CASE(host_lifecycle)
     BOOST_TEST(disks.at("total").to_number<int>() == 3);
     BOOST_TEST(finovy_json({"disks", "list", "--host", id}).at("total").to_number<int>() == 1);
     std::this_thread::sleep_for(60ms);
-    BOOST_TEST(finovy_json({"disks", "get", d}).at("status").as_string() == "in_use");
-    BOOST_TEST(finovy_json({"disks", "unmount", d}).at("ok").as_bool());
+    BOOST_TEST(finovy_json({"disks", "get", d}).at(0).at("disk").at("status").as_string() == "in_use");
+    BOOST_TEST(finovy_json({"disks", "unmount", d}).at(0).at("ok").as_bool());
     std::this_thread::sleep_for(60ms);
-    BOOST_TEST(finovy_json({"disks", "mount", d, "--host", id}).at("ok").as_bool());
+    BOOST_TEST(finovy_json({"disks", "mount", d, "--host", id}).at(0).at("result").as_string() == "mounting");
     std::this_thread::sleep_for(60ms);
     finovy_json({"disks", "unmount", d});
     std::this_thread::sleep_for(60ms);
-    BOOST_TEST(finovy_json({"disks", "destroy", d}).at("ok").as_bool());
+    BOOST_TEST(finovy_json({"disks", "destroy", d}).at(0).at("ok").as_bool());
 
     auto deleted = finovy_json({"hosts", "delete", id, std::string(rent.at("id").as_string()), "--yes"});
+    BOOST_TEST(deleted.as_array().size() == 2u);
     for (const auto& r : deleted.as_array())
         BOOST_TEST(r.at("ok").as_bool());
-    BOOST_TEST(finovy_json({"hosts", "list"}).at("total").as_int64() == 0);
+    BOOST_TEST(finovy_json({"hosts", "list"}).at("total").to_number<int>() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(exit_codes_and_error_messages)
@@ -163,7 +125,7 @@ BOOST_AUTO_TEST_CASE(exit_codes_and_error_messages)
     BOOST_TEST(missing.err.find("host does not exist") != std::string::npos, missing.err);
     BOOST_TEST(missing.err.find("traceId") != std::string::npos, missing.err);
     auto j = finovy_json({"hosts", "get", "NoSuchHost1"}, 1);
-    BOOST_TEST(j.at("error").at("api_code").as_int64() == 1021);
+    BOOST_TEST(j.at(0).at("error").at("api_code").as_int64() == 1021);
 
     for (std::vector<std::string> bad : {std::vector<std::string>{}, {"frobnicate"}, {"hosts", "get"},
                                          {"hosts", "list", "--page-size", "26"}, {"hosts", "get", "a/b"},
@@ -177,9 +139,9 @@ BOOST_AUTO_TEST_CASE(exit_codes_and_error_messages)
     auto none = run_process({FINOVY_CLI_EXE, "images"}, {"FINOVY_ENDPOINT=" + sim.url()});
     BOOST_TEST(none.exit_code == 2);
 
-    auto id = finovy_json({"hosts", "create", "--package", "Ofc2C4G8xx", "--image", "4005"}).at("id");
-    auto timeout = finovy({"--timeout", "0.5", "hosts", "wait", std::string(id.as_string()), "--status", "running",
-                           "--poll-interval", "50"});
+    auto id = finovy_json({"hosts", "create", "--package", "Ofc2C4G8xx", "--image", "4005"}).at(0).at("id");
+    auto timeout = finovy({"--timeout", "500ms", "hosts", "wait", std::string(id.as_string()), "--status", "running",
+                           "--poll-interval", "50ms"});
     BOOST_TEST(timeout.exit_code == 3, timeout.err);
     BOOST_TEST(timeout.err.find("last seen off") != std::string::npos, timeout.err);
 }

@@ -420,3 +420,46 @@ BOOST_AUTO_TEST_CASE(disks_mounted_unmounted_and_destroyed)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(wait_events, answers_true)
+
+// The waits and the hub tell client_options::events when a wait ends and when a hub round does,
+// with the caller's tag (copied: the caller's buffer may be gone by then).
+BOOST_AUTO_TEST_CASE(wait_ended_and_hub_round_events)
+{
+    auto ids = sim.add_hosts("A27550582", 3, "Ofc2C4G8xx", "", 0);
+    std::vector<std::string> ended;
+    std::size_t rounds = 0;
+    run([&]() -> asio::awaitable<void> {
+        auto o = options();
+        o.events = [&](const client_event& e) {
+            if (auto* w = std::get_if<wait_ended_event>(&e))
+                ended.push_back(std::string(w->operation) + "/" + std::string(w->tag) + "/" + std::string(w->id) + "/" +
+                                (w->error ? "failed" : "ok") + "/" + std::to_string(w->last_status));
+            else if (std::holds_alternative<hub_round_event>(e))
+                ++rounds;
+        };
+        client c(co_await asio::this_coro::executor, o);
+        {
+            std::string tag = "job-1";
+            call_options call;
+            call.tag = tag;
+            bool done = false;
+            async_power_on_and_wait(c, ids[0], quick(), call_context(call), [&](error_code, host) { done = true; });
+            tag = "overwritten";   // the wait copied its tag when it started
+            while (!done)
+                co_await sleep_for(10ms);
+        }
+        watch_hub hub(c, {.interval = 50ms});
+        std::string tag = "job-2";
+        call_options call;
+        call.tag = tag;
+        co_await hub.async_power_on_and_wait(ids[1], quick(), call_context(call), token());
+    });
+    BOOST_TEST_REQUIRE(ended.size() == 2u);
+    BOOST_TEST(ended[0] == "power_on_and_wait/job-1/" + ids[0] + "/ok/2");
+    BOOST_TEST(ended[1] == "power_on_and_wait/job-2/" + ids[1] + "/ok/2");
+    BOOST_TEST(rounds >= 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

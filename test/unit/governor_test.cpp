@@ -275,6 +275,9 @@ BOOST_AUTO_TEST_CASE(proxy_urls)
     BOOST_TEST(p.port == "1080");
     BOOST_TEST(!parse_proxy_url("http://[::1]:3128", p));
     BOOST_TEST(p.host == "::1");
+    BOOST_TEST(!parse_proxy_url("http://u:pa/ss@w?o#rd@proxy.corp:3128", p));   // unencoded: the last '@' ends it
+    BOOST_TEST(p.password == "pa/ss@w?o#rd");
+    BOOST_TEST(p.host == "proxy.corp");
     for (auto bad : {"https://proxy:443", "socks5://proxy:1080", "http://:3128", "http://proxy:0", "http://proxy:x",
                      "http://proxy/path"})
         BOOST_TEST(parse_proxy_url(bad, p), bad);
@@ -301,7 +304,11 @@ BOOST_AUTO_TEST_CASE(urls_in_messages_carry_no_credentials)
 {
     BOOST_TEST(redacted_url("https://user:SECRET@host:8443/x") == "https://***@host:8443/x");
     BOOST_TEST(redacted_url("http://u:p@proxy:3128") == "http://***@proxy:3128");
-    BOOST_TEST(redacted_url("https://host/a@b") == "https://host/a@b");
+    // A password with an unescaped '/', '?' or '#' ends the authority early: hide up to the last '@'.
+    BOOST_TEST(redacted_url("https://user:x/SECRET@host") == "https://***@host");
+    BOOST_TEST(redacted_url("https://user:x?SECRET@host") == "https://***@host");
+    BOOST_TEST(redacted_url("https://host/a@b") == "https://***@b");   // more than needed, never less
+    BOOST_TEST(redacted_url("http://u:pa/ss?x#y@proxy:3128") == "http://***@proxy:3128");
     BOOST_TEST(redacted_url("https://host\r\nX: y") == "https://host??X: y");
 }
 

@@ -338,3 +338,91 @@ BOOST_AUTO_TEST_CASE(true_by_default_and_the_id_when_asked)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// /__sim values past their range (test/fuzz/corpus/sim_world/finding_*): refused with 400 and
+// nothing changed, where they were cast to integers (undefined) or overflowed the clock.
+BOOST_AUTO_TEST_SUITE(sim_admin_ranges)
+
+BOOST_AUTO_TEST_CASE(fault_values_are_bounded_before_their_cast)
+{
+    sim_world s;
+    auto put = [&](std::string_view body) { return s.w->handle("PUT", "/__sim/faults", body, "", s.now).status; };
+    for (auto bad : {R"({"latency_ms": 1e300})", R"({"latency_jitter_ms": 1e300})", R"({"latency_ms": 86400001})",
+                     R"({"close_every": 1e300})", R"({"close_every": 4294967296})", R"({"close_every": 1e19})"})
+        BOOST_TEST(put(bad) == 400u, bad);
+    BOOST_TEST(s.w->faults.latency.count() == 0);   // unchanged
+    BOOST_TEST(s.w->faults.latency_jitter.count() == 0);
+    BOOST_TEST(s.w->faults.close_every == 0u);
+    BOOST_TEST(put(R"({"latency_ms": 86400000, "latency_jitter_ms": 86400000, "close_every": 4294967295})") == 200u);
+    BOOST_TEST(s.w->faults.latency.count() == 86'400'000);
+    BOOST_TEST(s.w->faults.latency_jitter.count() == 86'400'000);
+    BOOST_TEST(s.w->faults.close_every == 4294967295u);
+}
+
+BOOST_AUTO_TEST_CASE(simulated_time_runs_at_most_a_century_ahead)
+{
+    // advance_ms of INT64_MAX was accepted, and every later request overflowed sim_ms().
+    sim_world s;
+    auto advance = [&](std::string ms) {
+        return s.w->handle("POST", "/__sim/time", R"({"advance_ms":)" + ms + "}", "", s.now);
+    };
+    auto sim_time = [&] { return s.w->stats(s.now).at("sim_time_ms").as_int64(); };
+    auto start = sim_time();
+    for (std::string bad : {"9223372036854775807", "9223372036854775808", "1e300", "-1", "3155760000001"})
+        BOOST_TEST(advance(bad).status == 400u, bad);
+    BOOST_TEST(sim_time() == start);
+    BOOST_TEST(advance("3155759999999").status == 200u);
+    BOOST_TEST(advance("2").status == 400u);   // a century in all
+    BOOST_TEST(advance("1").status == 200u);
+    BOOST_TEST(sim_time() == start + world::max_offset_ms);
+    BOOST_CHECK_THROW(s.w->advance(1ms), std::invalid_argument);
+    BOOST_CHECK_THROW(s.w->advance(-1ms), std::invalid_argument);
+    BOOST_TEST(advance("0").status == 200u);
+    // The API still answers, with dates a century ahead.
+    auto r = s.call("POST", "/v1/pve/open/createquantity", create_body);
+    BOOST_TEST_REQUIRE(r.code == 0);
+    auto page = s.call("GET", "/v1/pve/open/mypage?page=1&pageSize=1").data;
+    BOOST_TEST(page.at("data").as_array().at(0).at("createTime").as_int64() == start + world::max_offset_ms);
+    // A reset brings simulated time back, and with it the whole century.
+    BOOST_TEST(s.w->handle("POST", "/__sim/reset", "", "", s.now).status == 200u);
+    BOOST_TEST(advance("3155760000000").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(a_tiny_rate_limit_waits_at_most_a_year)
+{
+    // 1 / 1e-300 seconds was converted to the clock's integer nanoseconds: undefined.
+    for (auto algorithm : {R"("sliding")", R"("bucket")"})
+    {
+        sim_world s;
+        auto put = s.w->handle("PUT", "/__sim/faults",
+                               std::string(R"({"rate_limit_rps": 1e-300, "rate_limit_mode": "http", "rate_limit_algorithm": )") +
+                                   algorithm + "}",
+                               "", s.now);
+        BOOST_TEST_REQUIRE(put.status == 200u);
+        BOOST_TEST(s.w->handle("GET", "/v1/pve/open/image", "", s.token, s.now).status == 200u, algorithm);
+        auto a = s.w->handle("GET", "/v1/pve/open/image", "", s.token, s.now);
+        BOOST_TEST(a.status == 429u, algorithm);
+        BOOST_TEST(a.retry_after.value_or(0) == 86400u, algorithm);   // Retry-After's own cap
+
+        rate_window w;
+        clock::time_point t(1h);
+        BOOST_TEST(!admit(w, s.w->faults, t));
+        auto wait = admit(w, s.w->faults, t);
+        BOOST_TEST_REQUIRE(wait.has_value());
+        BOOST_TEST((*wait >= 365 * 24h && *wait <= 366 * 24h), algorithm);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(added_hosts_take_status_0_or_2_only)
+{
+    sim_world s;
+    auto add = [&](std::string body) { return s.w->handle("POST", "/__sim/hosts", body, "", s.now).status; };
+    // 4294967298 used to narrow to 2.
+    for (std::string bad : {"4294967298", "-4294967296", "1", "\"x\"", "2.5"})
+        BOOST_TEST(add(R"({"uuid":"A27550582","count":1,"status":)" + bad + "}") == 400u, bad);
+    BOOST_TEST(host_count(s) == 0);
+    BOOST_TEST(add(R"({"uuid":"A27550582","count":1,"status":2})") == 200u);
+    BOOST_TEST(host_count(s) == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -11,6 +11,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -172,10 +175,22 @@ FINOVY_DECL asio::awaitable<error_code> asio_ssl_wire::wait(step)
     co_return error_code{};   // the next try reports the outcome
 }
 
+// Bytes the stream's engine received but no read consumed yet: decrypted data, a record (or part
+// of one) in OpenSSL's buffer, or bytes in the engine's BIO that OpenSSL has not pulled yet.
+FINOVY_DECL bool asio_ssl_wire::engine_holds_bytes() const
+{
+    SSL* s = ssl();
+    if (!s)
+        return false;
+    BIO* in = SSL_get_rbio(s);
+    return SSL_pending(s) > 0 || SSL_has_pending(s) || (in && BIO_ctrl_pending(in) > 0);
+}
+
 FINOVY_DECL bool asio_ssl_wire::usable(bool look)
 {
     auto& s = socket();
-    if (!s.is_open() || in_begin_ < in_end_)
+    // What arrived with the last answer is judged even without `look`: the engine has it already.
+    if (!s.is_open() || in_begin_ < in_end_ || engine_holds_bytes())
         return false;
     if (!look)
         return true;

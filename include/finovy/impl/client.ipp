@@ -8,6 +8,8 @@
 // What the client's members and operations need, compiled with them (in header-only mode, in the
 // user's translation unit): each internal .ipp is included here once, and nowhere else.
 #include <finovy/impl/asio_ssl_wire.ipp>
+#include <finovy/impl/client_credentials.ipp>
+#include <finovy/impl/client_events.ipp>
 #include <finovy/impl/client_impl.ipp>
 #include <finovy/impl/native_wire.ipp>
 #include <finovy/impl/operations.ipp>

@@ -39,6 +39,8 @@ FINOVY_DECL client_impl::client_impl(asio::any_io_executor ex, client_options o)
     auto bad = [](const std::string& what) { throw std::invalid_argument("finovy::client: " + what); };
     if (!header_safe(opts.access_token))
         bad("the access token has characters an HTTP header cannot carry");
+    if (opts.credentials && (!opts.access_token.empty() || !opts.uuid.empty() || !opts.secret.empty()))
+        bad("set either a credential provider or access_token, uuid and secret, not both");
     if (!header_safe(opts.user_agent))
         bad("the user agent has characters an HTTP header cannot carry");
     if (opts.max_connections == 0)
@@ -76,6 +78,12 @@ FINOVY_DECL void client_impl::close()
             w->fulfil(client_errc::shut_down, {});
         }
         token_waiters_.clear();
+        if (provider_call_ && !provider_call_->answer->over.exchange(true))
+            asio::post(provider_call_->strand, [pc = provider_call_] {
+                pc->timer.cancel();
+                pc->answer->cancel.emit(asio::cancellation_type::terminal);
+            });
+        provider_call_.reset();
     }
     std::lock_guard lk(gov_mtx_);
     for (auto* q : {&foreground_, &background_})
@@ -113,6 +121,16 @@ FINOVY_DECL client_stats client_impl::stats()
     s.waiting_to_send_background = background_.size();
     s.retry_budget = budget_.tokens();
     s.retries_denied = budget_.denied();
+    for (std::size_t i = 0; i < operation_count; ++i)
+    {
+        const auto& from = per_operation_[i];
+        auto& to = s.operations[i];
+        to.calls = from.calls.load(std::memory_order_relaxed);
+        to.errors = from.errors.load(std::memory_order_relaxed);
+        to.latency_sum = std::chrono::microseconds(from.latency_sum_us.load(std::memory_order_relaxed));
+        for (std::size_t b = 0; b < to.latency.size(); ++b)
+            to.latency[b] = from.latency[b].load(std::memory_order_relaxed);
+    }
     return s;
 }
 
@@ -131,12 +149,14 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
     auto& spec = op->spec;
     auto& diag = op->diag;
     const auto deadline = steady_clock::now() + op->call.deadline.value_or(self->opts.deadline);
+    if (self->opts.events)
+        self->emit(call_started_event{operation_name(spec.op), op->tag, op->call.background});
     if (!spec.invalid.empty())
     {
         if (first)
             self->give_back(std::move(first));
         diagnostics_access::set_client_message(diag, spec.invalid);
-        co_return error_code(spec.invalid_code);
+        co_return self->finish_call(*op, spec.invalid_code);
     }
 
     std::string token;
@@ -152,7 +172,7 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
             if (first)
                 self->give_back(std::move(first));
             if (auto ec = co_await self->token_for(token, deadline, diag))
-                co_return ec;
+                co_return self->finish_call(*op, ec);
         }
         // A send slot, then a connection. A slot granted before the governor last slowed down is
         // not used: the calls that waited for a connection meanwhile must not all go at once.
@@ -168,7 +188,7 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
                     if (first)
                         self->give_back(std::move(first));
                     if (auto ec = co_await self->send_slot(op->call.background, deadline, diag))
-                        co_return ec;
+                        co_return self->finish_call(*op, ec);
                     epoch = self->slot_epoch();
                 }
             }
@@ -177,7 +197,7 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
             conn = first ? std::move(first) : self->acquire_now();
             if (!conn)
                 if (auto ec = co_await self->acquire(conn, deadline, diag))
-                    co_return ec;
+                    co_return self->finish_call(*op, ec);
             if (self->slot_epoch() == epoch)
                 break;
             self->give_back(std::move(conn));
@@ -185,14 +205,14 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
 
         auto next = co_await self->try_once(*op, std::move(conn), on_its_strand, token, rs, deadline);
         if (next.done)
-            co_return next.result;
+            co_return self->finish_call(*op, next.result);
         self->retries_++;
         if (next.renew)
             self->invalidate_token(token);
         else if (next.wait.count() > 0)
         {
             if (co_await self->sleep_before_retry(next.wait, diag))
-                co_return asio::error::operation_aborted;
+                co_return self->finish_call(*op, asio::error::operation_aborted);
         }
     }
 }
@@ -222,6 +242,7 @@ FINOVY_DECL asio::awaitable<client_impl::next_step> client_impl::try_once(op_sta
         r = co_await net.attempt(*conn, spec, token, attempt_deadline, look);
     release(std::move(conn), r.reusable);
     attempts_++;
+    op.attempts++;
     auto cs = co_await asio::this_coro::cancellation_state;
     co_return after_attempt(op, r, rs, began, deadline, is_cancelled(cs.cancelled()));
 }
@@ -247,7 +268,14 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
     if (!cancelled && decision == retry_decision::renew_token)
         will_retry = true;
     else if (!cancelled && decision == retry_decision::retry_throttled)
-        will_retry = now < deadline;   // paced by the rate governor, until the deadline
+    {
+        // Paced by the rate governor, until the deadline; a client whose governor does not pace
+        // (adaptive off, no ceiling) backs off instead, never less than Retry-After.
+        ++rs.throttled;
+        if (!rate_limited_.load(std::memory_order_relaxed))
+            next.wait = backoff(o.retry, std::min(rs.throttled, 8), jitter_rng(), r.retry_after);
+        will_retry = now + next.wait < deadline;
+    }
     else if (!cancelled && decision == retry_decision::retry)
     {
         // A kept-alive connection the server had closed: go again at once on a new one. If it
@@ -294,28 +322,14 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         access::set_http_status(diag, r.http_status);
         access::set_client_message(diag, std::move(r.detail));
     }
-    if (o.observer)
+    op.last_http_status = r.http_status;
+    op.last_api_code = r.api_code;
+    if (o.observer || o.events)
     {
-        attempt_event ev;
-        ev.operation = spec.operation;
-        ev.method = spec.method;
-        ev.path = spec.target;
-        ev.attempt = rs.attempt;
-        ev.http_status = r.http_status;
-        ev.api_code = r.api_code;
-        ev.trace_id = r.trace_id;
-        ev.error = r.ec;
-        ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(now - began);
-        ev.reused_connection = r.reused;
-        ev.will_retry = will_retry;
-        try
-        {
-            o.observer(ev);
-        }
-        catch (...)
-        {
-            // An observer must not break the call.
-        }
+        if (o.events)
+            op.last_trace_id = r.trace_id;
+        emit_attempt_events(op, r, rs, std::chrono::duration_cast<std::chrono::microseconds>(now - began),
+                            will_retry);
     }
 
     next.done = true;
@@ -633,9 +647,10 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
         out = opts.access_token;
         co_return error_code{};
     }
-    if (opts.uuid.empty() || opts.secret.empty())
+    if (!opts.credentials && (opts.uuid.empty() || opts.secret.empty()))
     {
-        diagnostics_access::set_client_message(diag, "set client_options::access_token, or uuid and secret");
+        diagnostics_access::set_client_message(
+            diag, "set client_options::access_token, or uuid and secret, or a credential provider");
         co_return client_errc::no_credentials;
     }
     auto w = std::make_shared<token_waiter>(co_await asio::this_coro::executor);
@@ -708,23 +723,10 @@ FINOVY_DECL void client_impl::start_token_fetch()
     const auto started = steady_clock::now();
     try
     {
-        auto op = std::make_shared<typed_op<token_info>>();
-        op->spec.operation = "get_token";
-        op->spec.method = beast::http::verb::post;
-        op->spec.target = "/v1/auth/getToken";
-        op->spec.body =
-            boost::json::serialize(boost::json::object{{"uuid", opts.uuid}, {"secret", opts.secret}});
-        op->spec.needs_token = false;
-        op->spec.decode = &decode_result<token_info>;
-        auto self = shared_from_this();
-        asio::co_spawn(asio::make_strand(executor), run(self, op),
-                       [self, op, started](std::exception_ptr ep, error_code ec) {
-                           if (ep)
-                               ec = error_from_exception(ep, op->diag);
-                           std::string tok(op->result ? std::string(op->result->token.reveal()) : std::string());
-                           auto life = op->result ? op->result->lifetime : std::chrono::milliseconds(0);
-                           self->finish_token_fetch(ec, tok, life, started, op->diag);
-                       });
+        if (opts.credentials)
+            ask_provider(started);
+        else
+            fetch_token_with(opts.uuid, opts.secret, started);
     }
     catch (...)
     {
@@ -735,8 +737,8 @@ FINOVY_DECL void client_impl::start_token_fetch()
 }
 
 FINOVY_DECL void client_impl::finish_token_fetch(error_code ec, const std::string& token,
-                                                 std::chrono::milliseconds life, steady_clock::time_point started,
-                                                 const diagnostics& diag)
+                                                 std::optional<std::chrono::milliseconds> life,
+                                                 steady_clock::time_point started, const diagnostics& diag)
 {
     diagnostics d = diag;
     if (!ec && (!header_safe(token) || token.empty()))
@@ -752,10 +754,16 @@ FINOVY_DECL void client_impl::finish_token_fetch(error_code ec, const std::strin
     token_fetching_ = false;
     if (!ec)
     {
-        auto margin = std::min(opts.token_refresh_margin, std::chrono::duration_cast<std::chrono::milliseconds>(life / 2));
         token_ = token;
-        token_expires_ = started + life;
-        token_refresh_at_ = token_expires_ - margin;
+        if (life)
+        {
+            auto margin =
+                std::min(opts.token_refresh_margin, std::chrono::duration_cast<std::chrono::milliseconds>(*life / 2));
+            token_expires_ = started + *life;
+            token_refresh_at_ = token_expires_ - margin;
+        }
+        else   // until the server refuses it
+            token_expires_ = token_refresh_at_ = steady_clock::time_point::max();
     }
     for (auto* w : token_waiters_)
     {
@@ -768,8 +776,11 @@ FINOVY_DECL void client_impl::finish_token_fetch(error_code ec, const std::strin
 FINOVY_DECL void client_impl::invalidate_token(const std::string& used)
 {
     std::lock_guard lk(mtx_);
-    if (token_ == used)
+    if (token_ == used && !token_.empty())
+    {
         token_.clear();   // concurrent 401s with the same token cause one getToken
+        token_rejected_ = true;
+    }
 }
 
 }   // namespace finovy::detail

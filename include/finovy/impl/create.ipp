@@ -414,6 +414,8 @@ inline std::shared_ptr<create_request> make_request(std::string package, std::st
     rq->unidentified.assign(count, false);
     rq->concurrency = concurrency;
     rq->call = call;
+    rq->tag.assign(call.tag);      // the caller's view may not outlive the initiation
+    rq->call.tag = rq->tag;
     rq->call.background = false;   // creates go first
     return rq;
 }

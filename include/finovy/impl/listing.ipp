@@ -69,13 +69,15 @@ FINOVY_DECL void start_list_all_hosts(impl_ptr impl, list_options o, call_contex
 {
     auto ex = boost::asio::make_strand(impl->executor);
     auto home = impl->executor;
-    auto fetch = [c = std::make_shared<client>(client_access::view(impl)), call = ctx.options](int n, diagnostics& d) {
-        return c->async_list_hosts(n, 25, call_context(call, d), boost::asio::as_tuple(boost::asio::use_awaitable));
-    };
-    start_composed<std::vector<host>>(ex, std::move(home), ctx.diag, own, std::move(h),
-                                      [&](std::shared_ptr<result_state<std::vector<host>>> st) {
-                                          return list_all<host>(std::move(fetch), 25, o, std::move(st));
-                                      });
+    start_composed<std::vector<host>>(
+        ex, std::move(home), ctx.diag, own, std::move(h), [&](std::shared_ptr<result_state<std::vector<host>>> st) {
+            auto fetch = [c = std::make_shared<client>(client_access::view(impl)),
+                          call = owned_options(ctx.options, *st)](int n, diagnostics& d) {
+                return c->async_list_hosts(n, 25, call_context(call, d),
+                                           boost::asio::as_tuple(boost::asio::use_awaitable));
+            };
+            return list_all<host>(std::move(fetch), 25, o, std::move(st));
+        });
 }
 
 FINOVY_DECL void start_list_all_disks(impl_ptr impl, disk_list_request filter, list_options o, call_context ctx,
@@ -83,17 +85,18 @@ FINOVY_DECL void start_list_all_disks(impl_ptr impl, disk_list_request filter, l
 {
     auto ex = boost::asio::make_strand(impl->executor);
     auto home = impl->executor;
-    auto fetch = [c = std::make_shared<client>(client_access::view(impl)), filter, call = ctx.options](int n,
-                                                                                                     diagnostics& d) {
-        auto req = filter;
-        req.page = n;
-        req.page_size = 100;
-        return c->async_list_disks(req, call_context(call, d), boost::asio::as_tuple(boost::asio::use_awaitable));
-    };
-    start_composed<std::vector<disk>>(ex, std::move(home), ctx.diag, own, std::move(h),
-                                      [&](std::shared_ptr<result_state<std::vector<disk>>> st) {
-                                          return list_all<disk>(std::move(fetch), 100, o, std::move(st));
-                                      });
+    start_composed<std::vector<disk>>(
+        ex, std::move(home), ctx.diag, own, std::move(h), [&](std::shared_ptr<result_state<std::vector<disk>>> st) {
+            auto fetch = [c = std::make_shared<client>(client_access::view(impl)), filter,
+                          call = owned_options(ctx.options, *st)](int n, diagnostics& d) {
+                auto req = filter;
+                req.page = n;
+                req.page_size = 100;
+                return c->async_list_disks(req, call_context(call, d),
+                                           boost::asio::as_tuple(boost::asio::use_awaitable));
+            };
+            return list_all<disk>(std::move(fetch), 100, o, std::move(st));
+        });
 }
 
 }   // namespace finovy::detail

@@ -23,6 +23,10 @@ void launch(impl_ptr impl, request_spec spec, const call_context& ctx, diagnosti
         op = std::make_shared<typed_op<T>>();
     op->spec = std::move(spec);
     op->call = ctx.options;
+    op->started = std::chrono::steady_clock::now();
+    if (!ctx.options.tag.empty())
+        op->tag.assign(ctx.options.tag);   // the caller's view may not outlive this call
+    op->call.tag = op->tag;
     op->user_diag = ctx.diag;
     op->handler_diag = own;
     impl->calls++;
@@ -34,7 +38,15 @@ void launch(impl_ptr impl, request_spec spec, const call_context& ctx, diagnosti
         if (op->spec.invalid.empty() && (!op->spec.needs_token || impl->token_now(token)) && impl->try_send_slot())
         {
             op->slot_taken = true;
-            op->first = impl->acquire_now();
+            try
+            {
+                op->first = impl->acquire_now();   // gave its slot back if it threw
+            }
+            catch (...)
+            {
+                // No connection could be made now: the call tries again, where a failure completes
+                // it with an error instead of throwing from the initiating function.
+            }
         }
         ex = op->first ? op->first->exec : asio::any_io_executor(asio::make_strand(impl->executor));
     }
@@ -69,7 +81,7 @@ inline bool check_id(request_spec& s, std::string_view what, std::string_view id
 FINOVY_DECL void start_get_token(impl_ptr impl, call_context ctx, diagnostics* own, handler_for<token_info> h)
 {
     request_spec s;
-    s.operation = "get_token";
+    s.op = operation_id::get_token;
     s.method = http::verb::post;
     s.target = "/v1/auth/getToken";
     s.needs_token = false;
@@ -88,7 +100,7 @@ FINOVY_DECL void start_list_images(impl_ptr impl, call_context ctx, diagnostics*
                                    handler_for<std::vector<image>> h)
 {
     request_spec s;
-    s.operation = "list_images";
+    s.op = operation_id::list_images;
     s.target = "/v1/pve/open/image";
     s.decode = &decode_result<std::vector<image>>;
     launch<std::vector<image>>(std::move(impl), std::move(s), ctx, own, std::move(h));
@@ -98,7 +110,7 @@ FINOVY_DECL void start_list_packages(impl_ptr impl, call_context ctx, diagnostic
                                      handler_for<std::vector<host_package>> h)
 {
     request_spec s;
-    s.operation = "list_packages";
+    s.op = operation_id::list_packages;
     s.target = "/v1/pve/open/packAge/" + std::to_string(static_cast<int>(kind));
     s.decode = &decode_result<std::vector<host_package>>;
     if (kind != billing_kind::pay_as_you_go && kind != billing_kind::fixed_period)
@@ -111,7 +123,7 @@ FINOVY_DECL void start_create_pay_as_you_go_host(impl_ptr impl, call_context ctx
                                                  handler_for<std::optional<std::string>> h)
 {
     request_spec s;
-    s.operation = "create_pay_as_you_go_host";
+    s.op = operation_id::create_pay_as_you_go_host;
     s.method = http::verb::post;
     s.target = "/v1/pve/open/createquantity";
     s.resend_safe = false;
@@ -126,7 +138,7 @@ FINOVY_DECL void start_create_fixed_period_host(impl_ptr impl, call_context ctx,
                                                 handler_for<std::string> h)
 {
     request_spec s;
-    s.operation = "create_fixed_period_host";
+    s.op = operation_id::create_fixed_period_host;
     s.method = http::verb::post;
     s.target = "/v1/pve/open/createRent";
     s.resend_safe = false;
@@ -149,7 +161,7 @@ FINOVY_DECL void start_power(impl_ptr impl, call_context ctx, diagnostics* own, 
                              handler_for<void> h)
 {
     request_spec s;
-    s.operation = on ? "power_on" : "power_off";
+    s.op = on ? operation_id::power_on : operation_id::power_off;
     s.resend_safe = false;
     s.decode = &decode_ack;
     if (check_id(s, "host id", host_id))
@@ -161,7 +173,7 @@ FINOVY_DECL void start_reboot(impl_ptr impl, call_context ctx, diagnostics* own,
                               handler_for<void> h)
 {
     request_spec s;
-    s.operation = "reboot";
+    s.op = operation_id::reboot;
     s.resend_safe = false;
     s.decode = &decode_ack;
     if (check_id(s, "host id", host_id))
@@ -173,7 +185,7 @@ FINOVY_DECL void start_get_host(impl_ptr impl, call_context ctx, diagnostics* ow
                                 handler_for<host> h)
 {
     request_spec s;
-    s.operation = "get_host";
+    s.op = operation_id::get_host;
     s.decode = &decode_result<host>;
     if (check_id(s, "host id", host_id))
         s.target = "/v1/pve/open/one/" + host_id;
@@ -192,7 +204,7 @@ FINOVY_DECL void start_list_hosts(impl_ptr impl, call_context ctx, diagnostics* 
                                   handler_for<host_page> h)
 {
     request_spec s;
-    s.operation = "list_hosts";
+    s.op = operation_id::list_hosts;
     s.decode = &decode_page_result<host_page>;
     if (page < 1 || page_size < 1 || page_size > 25)
         s.invalid = "page must be at least 1 and page_size between 1 and 25";
@@ -207,7 +219,7 @@ FINOVY_DECL void start_delete_host(impl_ptr impl, call_context ctx, diagnostics*
                                    handler_for<void> h)
 {
     request_spec s;
-    s.operation = "delete_host";
+    s.op = operation_id::delete_host;
     s.method = http::verb::delete_;
     s.resend_safe = false;
     s.decode = &decode_ack;
@@ -220,7 +232,7 @@ FINOVY_DECL void start_create_disk(impl_ptr impl, call_context ctx, diagnostics*
                                    handler_for<std::string> h)
 {
     request_spec s;
-    s.operation = "create_disk";
+    s.op = operation_id::create_disk;
     s.method = http::verb::post;
     s.target = "/v1/PveMachineHardDisk/open/create";
     s.resend_safe = false;
@@ -245,7 +257,7 @@ FINOVY_DECL void start_mount_disk(impl_ptr impl, call_context ctx, diagnostics* 
                                   std::string host_id, handler_for<void> h)
 {
     request_spec s;
-    s.operation = "mount_disk";
+    s.op = operation_id::mount_disk;
     s.method = http::verb::post;
     s.target = "/v1/PveMachineHardDisk/open/pveCreate";
     s.resend_safe = false;
@@ -259,7 +271,7 @@ FINOVY_DECL void start_list_disks(impl_ptr impl, call_context ctx, diagnostics* 
                                   handler_for<disk_page> h)
 {
     request_spec s;
-    s.operation = "list_disks";
+    s.op = operation_id::list_disks;
     s.method = http::verb::post;
     s.target = "/v1/PveMachineHardDisk/open/getList";
     s.decode = &decode_page_result<disk_page>;
@@ -288,7 +300,7 @@ FINOVY_DECL void start_get_disk(impl_ptr impl, call_context ctx, diagnostics* ow
                                 handler_for<disk> h)
 {
     request_spec s;
-    s.operation = "get_disk";
+    s.op = operation_id::get_disk;
     s.decode = &decode_result<disk>;
     if (check_id(s, "disk id", disk_id))
         s.target = "/v1/PveMachineHardDisk/open/info/" + disk_id;
@@ -299,7 +311,7 @@ FINOVY_DECL void start_update_disk(impl_ptr impl, call_context ctx, diagnostics*
                                    disk_update what, handler_for<void> h)
 {
     request_spec s;
-    s.operation = what == disk_update::unmount ? "unmount_disk" : "destroy_disk";
+    s.op = what == disk_update::unmount ? operation_id::unmount_disk : operation_id::destroy_disk;
     s.method = http::verb::put;
     s.target = "/v1/PveMachineHardDisk/open/updateStatus";
     s.resend_safe = false;
@@ -313,7 +325,7 @@ FINOVY_DECL void start_get_disk_usage(impl_ptr impl, call_context ctx, diagnosti
                                       handler_for<std::int64_t> h)
 {
     request_spec s;
-    s.operation = "get_disk_usage";
+    s.op = operation_id::get_disk_usage;
     s.decode = &decode_disk_usage;
     int n = static_cast<int>(a);
     if (n < 0 || n > 2)
@@ -326,7 +338,7 @@ FINOVY_DECL void start_request(impl_ptr impl, call_context ctx, diagnostics* own
                                std::string target, std::string body, bool with_token, handler_for<raw_response> h)
 {
     request_spec s;
-    s.operation = "request";
+    s.op = operation_id::request;
     s.method = method;
     s.raw = true;
     s.needs_token = with_token;

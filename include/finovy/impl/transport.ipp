@@ -48,6 +48,7 @@ FINOVY_DECL void address_cache::forget()
 FINOVY_DECL asio::awaitable<std::tuple<error_code, address_cache::addresses>>
 address_cache::resolve(std::shared_ptr<address_cache> self, asio::any_io_executor ex)
 {
+    self->lookups++;
     tcp::resolver resolver(ex);
     auto [ec, results] = co_await resolver.async_resolve(self->host_, self->port_, asio::as_tuple(asio::use_awaitable));
     addresses found;
@@ -191,6 +192,7 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
     c.buffer.clear();
     auto& w = *c.io;
     const auto& host = addresses_->host();
+    const auto began = steady_clock::now();   // for the client's events
     address_cache::addresses eps;
     if (!addresses_->fresh(eps))
     {
@@ -224,13 +226,14 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
     opened++;
     r.connected = true;
     if (proxy_)
-    {
         co_await open_tunnel(c, r);
-        if (r.ec)
-            co_return;
-    }
+    const auto tunnelled = steady_clock::now();
+    r.connect_time = std::chrono::duration_cast<std::chrono::microseconds>(tunnelled - began);
+    if (r.ec)
+        co_return;
     if (ep_.tls)
     {
+        r.handshook = true;
         SSL_SESSION* copy = session_copy();   // this connection's own, see save_session
         ec = w.start_tls(*ssl_, server_name_, copy);
         if (copy)
@@ -238,6 +241,7 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
         if (ec)
         {
             r.ec = ec;
+            r.handshake_failed = true;
             r.detail = "cannot set TLS up for " + server_name_ + ": " + ec.message();
             co_return;
         }
@@ -250,9 +254,11 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
             if (hec)
                 break;
         }
+        r.handshake_time = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - tunnelled);
         if (hec)
         {
             r.ec = hec == asio::error::operation_aborted && w.timed_out() ? error_code(client_errc::timeout) : hec;
+            r.handshake_failed = true;
             r.detail = "TLS handshake with " + server_name_ + " failed: " + r.ec.message();
             if (SSL* ssl = w.ssl())
             {
@@ -330,8 +336,14 @@ FINOVY_DECL asio::awaitable<void> transport::open_tunnel(connection& c, attempt_
         r.ec = asio::error::connection_refused;   // the proxy could not reach the API: worth another try
     else
         r.ec = client_errc::proxy_refused;
+    // 407 asks for credentials; some proxies (tinyproxy) answer wrong ones with 401.
     r.detail = "the proxy answered HTTP " + std::to_string(status) + " to CONNECT " + authority +
-               (status == 407 ? " (proxy authentication required or refused)" : "");
+               (status == 407 || status == 401
+                    ? (proxy_->authorization.empty() ? " (proxy authentication required: put user:password in the "
+                                                       "proxy URL)"
+                                                     : " (proxy authentication refused: check the proxy URL's user "
+                                                       "and password)")
+                    : "");
     c.buffer.clear();
 }
 

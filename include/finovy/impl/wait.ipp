@@ -62,8 +62,8 @@ inline bool goal_is_gone(const disk_goal& g) noexcept { return g.gone; }
 // Polls one object until `goal`. `last` receives the last observation; `diag` says why it failed.
 // Not top-level: it checks the cancellation state after each step, never resets it.
 template <class P>
-boost::asio::awaitable<error_code> poll(client c, std::string id, typename P::goal goal, typename P::options o,
-                                        call_options call, diagnostics& diag, typename P::object& last)
+boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::goal goal, typename P::options o,
+                                        call_options call, diagnostics& diag, typename P::object& last, int& polls)
 {
     using namespace wait_helpers;
     const auto deadline = clock::now() + o.timeout;
@@ -88,6 +88,7 @@ boost::asio::awaitable<error_code> poll(client c, std::string id, typename P::go
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()),
                 std::chrono::milliseconds(500));
         diagnostics poll_diag;
+        ++polls;
         auto [ec, seen_now] = co_await P::fetch(c, id, call_context(request, poll_diag));
         if (co_await cancelled())
             co_return asio::error::operation_aborted;
@@ -169,7 +170,12 @@ FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::stri
         goal.must_leave_target = true;
         goal.leave_by = clock::now() + o.first_delay + 2 * o.interval;
     }
-    co_return co_await poll<host_polling>(std::move(c), std::move(id), goal, std::move(o), call, st->diag, st->value);
+    const auto started = clock::now();
+    int polls = 0;
+    auto ec = co_await poll<host_polling>(c, id, goal, std::move(o), call, st->diag, st->value, polls);
+    report_wait(c, wait_name(act), call, id, ec, polls, st->value.id.empty() ? -1 : static_cast<int>(st->value.status),
+                started);
+    co_return ec;
 }
 
 FINOVY_DECL void start_act_and_wait(impl_ptr impl, std::string host_id, then_wait act, host_status target,
@@ -180,8 +186,9 @@ FINOVY_DECL void start_act_and_wait(impl_ptr impl, std::string host_id, then_wai
     start_composed<host>(
         ex, std::move(home), ctx.diag, own, std::move(h),
         [&](std::shared_ptr<result_state<host>> st) {
-            return act_then_poll(client_access::view(impl), std::move(host_id), act, target, std::move(o),
-                                 ctx.options, std::move(st));
+            auto call = owned_options(ctx.options, *st);
+            return act_then_poll(client_access::view(impl), std::move(host_id), act, target, std::move(o), call,
+                                 std::move(st));
         },
         true);
 }
@@ -190,7 +197,12 @@ namespace wait_helpers {
 inline boost::asio::awaitable<error_code> disk_wait(client c, std::string id, disk_goal goal, disk_wait_options o,
                                                     call_options call, std::shared_ptr<result_state<disk>> st)
 {
-    co_return co_await poll<disk_polling>(std::move(c), std::move(id), goal, std::move(o), call, st->diag, st->value);
+    const auto started = clock::now();
+    int polls = 0;
+    auto ec = co_await poll<disk_polling>(c, id, goal, std::move(o), call, st->diag, st->value, polls);
+    report_wait(c, "wait_for_disk_status", call, id, ec, polls,
+                st->value.id.empty() ? -1 : static_cast<int>(st->value.status), started);
+    co_return ec;
 }
 
 inline boost::asio::awaitable<error_code> disk_gone_wait(client c, std::string id, disk_wait_options o,
@@ -199,7 +211,12 @@ inline boost::asio::awaitable<error_code> disk_gone_wait(client c, std::string i
     disk last;
     disk_goal goal;
     goal.gone = true;
-    co_return co_await poll<disk_polling>(std::move(c), std::move(id), goal, std::move(o), call, st->diag, last);
+    const auto started = clock::now();
+    int polls = 0;
+    auto ec = co_await poll<disk_polling>(c, id, goal, std::move(o), call, st->diag, last, polls);
+    report_wait(c, "wait_for_disk_gone", call, id, ec, polls, last.id.empty() ? -1 : static_cast<int>(last.status),
+                started);
+    co_return ec;
 }
 }   // namespace wait_helpers
 
@@ -213,8 +230,9 @@ FINOVY_DECL void start_disk_wait(impl_ptr impl, std::string disk_id, disk_status
     start_composed<disk>(
         ex, std::move(home), ctx.diag, own, std::move(h),
         [&](std::shared_ptr<result_state<disk>> st) {
-            return wait_helpers::disk_wait(client_access::view(impl), std::move(disk_id), goal, std::move(o),
-                                           ctx.options, std::move(st));
+            auto call = owned_options(ctx.options, *st);
+            return wait_helpers::disk_wait(client_access::view(impl), std::move(disk_id), goal, std::move(o), call,
+                                           std::move(st));
         },
         true);
 }
@@ -226,8 +244,9 @@ FINOVY_DECL void start_disk_gone_wait(impl_ptr impl, std::string disk_id, disk_w
     auto home = impl->executor;
     start_composed<void>(ex, std::move(home), ctx.diag, own, std::move(h),
                          [&](std::shared_ptr<result_state<void>> st) {
+                             auto call = owned_options(ctx.options, *st);
                              return wait_helpers::disk_gone_wait(client_access::view(impl), std::move(disk_id),
-                                                                 std::move(o), ctx.options, std::move(st));
+                                                                 std::move(o), call, std::move(st));
                          });
 }
 

@@ -42,6 +42,7 @@ public:
         error_code result;
         bool seen = false;
         int errors = 0;
+        int looks = 0;                   // observations and failed reads that counted for it
         boost::asio::steady_timer* timer = nullptr;
         result_state<host>* st = nullptr;
     };
@@ -127,6 +128,7 @@ FINOVY_DECL void hub_impl::observe(const host& h, clock::time_point now)
     {
         if (w->ready_at > now || w->done)
             continue;
+        ++w->looks;
         w->st->value = h;
         w->seen = true;
         w->errors = 0;
@@ -158,6 +160,7 @@ FINOVY_DECL void hub_impl::failed_read(const std::string& id, const error_code& 
     {
         if (w->ready_at > now)
             continue;
+        ++w->looks;
         if (ec == api_errc::host_not_found || !transient_wait_error(ec, d.http_status()) ||
             ++w->errors > w->o.max_consecutive_errors)
         {
@@ -223,6 +226,7 @@ FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hu
     start_loop();
 
     co_await timer.async_wait(tok);
+    error_code result = w.result;
     if (!w.done)
     {
         forget(w);
@@ -231,14 +235,20 @@ FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hu
         if (co_await cancelled() || stopped_)
         {
             diagnostics_access::set_client_message(st->diag, "wait for host " + id + " cancelled (" + last + ")");
-            co_return asio::error::operation_aborted;
+            result = asio::error::operation_aborted;
         }
-        diagnostics_access::set_client_message(st->diag, "host " + id + " did not become " + describe_status(target) +
-                                                             " within " + std::to_string(w.o.timeout.count()) +
-                                                             " ms (" + last + ")");
-        co_return client_errc::timeout;
+        else
+        {
+            diagnostics_access::set_client_message(st->diag, "host " + id + " did not become " +
+                                                                 describe_status(target) + " within " +
+                                                                 std::to_string(w.o.timeout.count()) + " ms (" +
+                                                                 last + ")");
+            result = client_errc::timeout;
+        }
     }
-    co_return w.result;
+    report_wait(client_, act == then_wait::nothing ? "hub_wait_for_status" : wait_name(act), call, id, result,
+                w.looks, w.seen ? static_cast<int>(st->value.status) : -1, now);
+    co_return result;
 }
 
 FINOVY_DECL void hub_impl::start_loop()
@@ -412,7 +422,20 @@ FINOVY_DECL boost::asio::awaitable<void> hub_impl::loop(std::shared_ptr<hub_impl
             continue;
         }
         ++rounds;
+        const auto before_pages = page_requests.load(), before_reads = host_requests.load();
+        const auto before_done = completed.load();
+        const auto looked_for = ready.size();
         co_await round(std::move(ready));
+        if (const auto& impl = client_access::impl(client_); impl->opts.events)
+        {
+            hub_round_event e;
+            e.waiting = looked_for;
+            e.completed = static_cast<std::size_t>(completed.load() - before_done);
+            e.page_requests = static_cast<std::size_t>(page_requests.load() - before_pages);
+            e.host_requests = static_cast<std::size_t>(host_requests.load() - before_reads);
+            e.latency = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - round_start);
+            impl->emit(e);
+        }
         if (watched_.empty() || stopped_)
             break;
         nap.expires_at(round_start + opts.interval);
@@ -443,8 +466,8 @@ FINOVY_DECL void start_hub_wait(std::shared_ptr<hub_impl> hub, std::string host_
         ex, std::move(home), ctx.diag, own, std::move(h),
         [&](std::shared_ptr<result_state<host>> st) {
             auto* raw = hub.get();
-            return raw->wait(std::move(hub), std::move(host_id), target, act, std::move(o), ctx.options,
-                             std::move(st));
+            auto call = owned_options(ctx.options, *st);
+            return raw->wait(std::move(hub), std::move(host_id), target, act, std::move(o), call, std::move(st));
         },
         true);
 }

@@ -3,8 +3,8 @@
 //
 // Its tries report what to wait for, and wait() runs the whole Asio operation (handshake, write,
 // or a read into a small buffer); the next try collects the result. An idle connection with bytes
-// waiting is not reused (Asio's stream cannot consume a session ticket without a read that might
-// block): a reconnect, resumed.
+// waiting, on its socket or held by the stream's engine, is not reused (Asio's stream cannot
+// consume a session ticket without a read that might block): a reconnect, resumed.
 #ifndef FINOVY_IMPL_INTERNAL_ASIO_SSL_WIRE_HPP
 #define FINOVY_IMPL_INTERNAL_ASIO_SSL_WIRE_HPP
 
@@ -32,7 +32,7 @@ public:
     bool has_pending() const override { return in_begin_ < in_end_; }
     asio::awaitable<error_code> wait(step s) override;
     bool usable(bool look) override;
-    bool data_left() const override { return in_begin_ < in_end_; }
+    bool data_left() const override { return in_begin_ < in_end_ || (ssl() && SSL_pending(ssl()) > 0); }
     bool is_open() const override { return socket().is_open(); }
     void close() override;
 
@@ -53,6 +53,7 @@ private:
     const asio::ip::tcp::socket& socket() const { return tls_ ? tls_->next_layer() : sock_; }
     // Collects the result of the operation wait() ran for `what`, if it did.
     bool finished(pending what, error_code& ec);
+    bool engine_holds_bytes() const;
 
     asio::any_io_executor ex_;
     asio::ip::tcp::socket sock_;     // before TLS, and without TLS

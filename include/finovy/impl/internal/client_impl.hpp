@@ -12,14 +12,17 @@
 #include <finovy/impl/internal/transport.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace finovy::detail {
@@ -29,8 +32,29 @@ struct retry_state
     int attempt = 1;                 // requests tried, throttled ones included
     int counted = 1;                 // ... of which count against max_attempts
     int budget_spent = 0;            // retry budget this call spent
+    int throttled = 0;               // throttled answers this call got
     bool renewed = false;            // a token was renewed for this call already
     bool free_retry_used = false;    // a hot connection was found dead once already
+};
+
+// One call of the credential provider. The handler given to the provider owns only `answer`: the
+// provider may keep it past the io_context, so it holds no I/O object. The timer that abandons the
+// call past the client's deadline lives in provider_call, owned by the client and by its own wait.
+struct provider_answer
+{
+    std::atomic<bool> over{false};       // answered, abandoned or closed: whichever comes first
+    asio::cancellation_signal cancel;    // emitted (on the call's strand) when abandoned
+};
+
+struct provider_call
+{
+    explicit provider_call(const asio::any_io_executor& ex)
+        : strand(asio::make_strand(ex)), timer(strand), answer(std::make_shared<provider_answer>())
+    {
+    }
+    asio::strand<asio::any_io_executor> strand;   // the timer's and the cancellation's
+    asio::steady_timer timer;
+    std::shared_ptr<provider_answer> answer;
 };
 
 class client_impl : public std::enable_shared_from_this<client_impl>
@@ -47,6 +71,10 @@ public:
 
     void close();
     client_stats stats();
+
+    // Gives `e` to client_options::events, if set (callers test opts.events first, so as to build
+    // nothing for nobody). An exception of the hook is swallowed.
+    void emit(const client_event& e) const noexcept;
 
     const asio::any_io_executor executor;
     const client_options opts;
@@ -94,9 +122,18 @@ private:
     void dispatch_slots();
     void note_answer(steady_clock::time_point sent, bool throttled, std::chrono::milliseconds retry_after);
 
+    // The end of a call: its statistics and its call_ended event. Returns `ec`.
+    error_code finish_call(op_state& op, error_code ec) noexcept;
+    void emit_attempt_events(const op_state& op, const attempt_result& r, const retry_state& rs,
+                             std::chrono::microseconds latency, bool will_retry) const;
+
     asio::awaitable<error_code> token_for(std::string& out, steady_clock::time_point deadline, diagnostics& diag);
     void start_token_fetch();
-    void finish_token_fetch(error_code ec, const std::string& token, std::chrono::milliseconds life,
+    void fetch_token_with(const std::string& uuid, std::string_view secret, steady_clock::time_point started);
+    void ask_provider(steady_clock::time_point started);
+    void provided(error_code ec, provided_credentials c, steady_clock::time_point started);
+    // `life` unset: the token is used until the server refuses it.
+    void finish_token_fetch(error_code ec, const std::string& token, std::optional<std::chrono::milliseconds> life,
                             steady_clock::time_point started, const diagnostics& diag);
     void invalidate_token(const std::string& used);
 
@@ -108,6 +145,8 @@ private:
     std::string token_;
     steady_clock::time_point token_refresh_at_{}, token_expires_{};
     bool token_fetching_ = false;
+    bool token_rejected_ = false;        // the server refused the provider's last token
+    std::shared_ptr<provider_call> provider_call_;   // the latest
     std::list<token_waiter*> token_waiters_;
 
     // The rate governor and the retry budget (rate_limit.hpp).
@@ -123,6 +162,15 @@ private:
     steady_clock::time_point dispatch_at_{};
 
     std::atomic<std::uint64_t> attempts_{0}, retries_{0}, fetches_{0};
+
+    // Per operation: calls ended, errors, latency histogram (stats.hpp). Atomics, so that a call's
+    // end takes no lock.
+    struct operation_counters
+    {
+        std::atomic<std::uint64_t> calls{0}, errors{0}, latency_sum_us{0};
+        std::array<std::atomic<std::uint64_t>, latency_bounds.size() + 1> latency{};
+    };
+    std::array<operation_counters, operation_count> per_operation_;
 };
 
 }   // namespace finovy::detail

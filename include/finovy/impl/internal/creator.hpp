@@ -26,6 +26,7 @@ struct create_request
     std::vector<created_host> slots;
     std::vector<bool> unidentified;      // created (`true` answered), id not yet known
     std::size_t concurrency = 8;
+    std::string tag;                     // call.tag views it
     call_options call;
     error_code failed;                   // the batch as a whole
     diagnostics diag;

@@ -20,13 +20,16 @@ struct endpoint
 };
 
 // `url` fit for a message: userinfo (user:password@) replaced by "***@", control characters by '?'.
+// A password may hold an unescaped '/', '?' or '#', so everything up to the URL's last '@' is
+// hidden, wherever it is (a path with an '@' loses a little more than needed).
 inline std::string redacted_url(std::string_view url)
 {
     std::string out;
     auto scheme = url.find("://");
     auto start = scheme == std::string_view::npos ? 0 : scheme + 3;
-    auto end = url.find_first_of("/?#", start);
-    auto at = url.substr(0, end).rfind('@');
+    // The last '@' anywhere: a password pasted unencoded may hold '/', '?' or '#', which would end
+    // the authority of a well-formed URL. Hiding too much is harmless; printing a password is not.
+    auto at = url.rfind('@');
     if (at != std::string_view::npos && at >= start)
         out = std::string(url.substr(0, start)) + "***" + std::string(url.substr(at));
     else

@@ -12,6 +12,7 @@
 #ifndef FINOVY_IMPL_INTERNAL_OPERATION_HPP
 #define FINOVY_IMPL_INTERNAL_OPERATION_HPP
 
+#include <finovy/call_context.hpp>
 #include <finovy/detail/operations.hpp>
 #include <finovy/diagnostics.hpp>
 
@@ -40,6 +41,7 @@ namespace asio = boost::asio;
 // What every operation shares with its coroutine.
 struct operation_state
 {
+    std::string tag;                       // call_options::tag, owned (the caller's view may not last)
     diagnostics diag;
     diagnostics* user_diag = nullptr;      // the caller's diagnostics&, if any
     diagnostics* handler_diag = nullptr;   // with_diagnostics' own, if any
@@ -195,6 +197,15 @@ struct boost::asio::associator<Associator, finovy::detail::operation_completion<
 };
 
 namespace finovy::detail {
+
+// The per-call options of a composed operation, with their tag owned by its state.
+inline call_options owned_options(const call_options& o, operation_state& st)
+{
+    st.tag.assign(o.tag);
+    call_options copy = o;
+    copy.tag = st.tag;
+    return copy;
+}
 
 // Sets the cancellation state of a composed operation's coroutine thread, once, then runs `body`.
 inline asio::awaitable<error_code> top_level(asio::awaitable<error_code> body)

@@ -73,10 +73,8 @@ inline error_code parse_proxy_url(std::string_view url, proxy_url& out)
         rest.remove_prefix(7);
     else if (rest.find("://") != std::string_view::npos)
         return client_errc::invalid_endpoint;   // only http:// proxies
-    while (!rest.empty() && rest.back() == '/')
-        rest.remove_suffix(1);
-    if (rest.find_first_of("/?#") != std::string_view::npos)
-        return client_errc::invalid_endpoint;
+    // The userinfo ends at the last '@', as curl reads it: a password pasted unencoded may hold
+    // '@', ':', '/', '?' or '#'.
     if (auto at = rest.rfind('@'); at != std::string_view::npos)
     {
         auto info = rest.substr(0, at);
@@ -86,6 +84,10 @@ inline error_code parse_proxy_url(std::string_view url, proxy_url& out)
         out.password = colon == std::string_view::npos ? std::string() : percent_decoded(info.substr(colon + 1));
         out.has_credentials = true;
     }
+    while (!rest.empty() && rest.back() == '/')
+        rest.remove_suffix(1);
+    if (rest.find_first_of("/?#") != std::string_view::npos)
+        return client_errc::invalid_endpoint;
     std::string_view host = rest, port;
     if (!rest.empty() && rest.front() == '[')
     {

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +30,7 @@ using decode_fn = error_code (*)(const boost::json::value& data, void* out, std:
 
 struct request_spec
 {
-    const char* operation = "";
+    operation_id op = operation_id::request;
     boost::beast::http::verb method = boost::beast::http::verb::get;
     std::string target;          // path and query, below the endpoint's base path
     std::string body;            // JSON; empty for none
@@ -46,7 +47,14 @@ struct request_spec
 struct op_state : operation_state
 {
     request_spec spec;
-    call_options call;
+    call_options call;          // call.tag views `tag`
+    std::string tag;            // call_options::tag, copied when the call starts
+    std::chrono::steady_clock::time_point started{};
+    // The last answer's, for the call's end (trace_id only while someone listens to events).
+    int attempts = 0;           // attempts made
+    unsigned last_http_status = 0;
+    int last_api_code = 0;
+    std::string last_trace_id;
     connection_ptr first;       // a connection taken when the call started (thread-safe clients)
     bool slot_taken = false;    // ... with a send slot of the rate governor
     std::uint64_t slot_epoch = 0;   // ... granted then (client_impl::slot_epoch)

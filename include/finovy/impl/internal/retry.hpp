@@ -64,7 +64,12 @@ inline failure_kind classify(const attempt_outcome& o) noexcept
         return http_status_kind(o.http_status);
     if (o.ec == client_errc::invalid_argument || o.ec == client_errc::body_too_large ||
         o.ec == client_errc::operation_rejected || o.ec == client_errc::shut_down ||
-        o.ec == client_errc::no_credentials || o.ec == client_errc::http_status || is_certificate_failure(o.ec))
+        o.ec == client_errc::no_credentials || o.ec == client_errc::http_status ||
+        o.ec == client_errc::proxy_refused)
+        return failure_kind::permanent;
+    // A refused certificate before the request went out; after it (a renegotiation), the request
+    // may have been acted on: that is ambiguous like any other failure then.
+    if (is_certificate_failure(o.ec) && !o.delivered)
         return failure_kind::permanent;
     // Transport failures, timeouts and unreadable answers.
     return o.delivered ? failure_kind::ambiguous : failure_kind::not_delivered;

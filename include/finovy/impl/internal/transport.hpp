@@ -37,6 +37,10 @@ struct attempt_result
     bool unchecked = false;          // ... used without asking the socket whether it is still open
     bool connected = false;          // this attempt opened the connection
     bool resumed = false;            // ... with an abbreviated (resumed) TLS handshake
+    bool handshook = false;          // ... and tried a TLS handshake
+    bool handshake_failed = false;   // ... which failed (with ec)
+    std::chrono::microseconds connect_time{0};     // look-up, connect, the proxy's CONNECT
+    std::chrono::microseconds handshake_time{0};
     unsigned http_status = 0;
     int api_code = 0;
     std::string api_msg, trace_id;
@@ -63,6 +67,8 @@ public:
     asio::awaitable<std::tuple<error_code, addresses>> look_up(const asio::any_io_executor& ex,
                                                                steady_clock::time_point deadline);
     void forget();   // after a failed connect
+
+    std::atomic<std::uint64_t> lookups{0};   // look-ups started (tests)
 
 private:
     // Owns what it uses: the look-up may outlive the attempt that started it.
@@ -95,6 +101,11 @@ public:
 
     const endpoint& target() const noexcept { return ep_; }
     bool via_proxy() const noexcept { return proxy_.has_value(); }
+    std::uint64_t lookups() const noexcept { return addresses_->lookups.load(); }   // DNS look-ups started
+    // What connections connect to: the API's host and port, or the proxy's.
+    const std::string& connect_host() const noexcept { return addresses_->host(); }
+    const std::string& connect_port() const noexcept { return addresses_->port(); }
+    const std::string& server_name() const noexcept { return server_name_; }   // TLS: SNI and certificate check
 
     // A new, unconnected connection: on a strand of its own when `own_strand`.
     connection_ptr make_connection(const asio::any_io_executor& ex, bool own_strand);

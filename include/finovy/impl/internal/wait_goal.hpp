@@ -3,6 +3,8 @@
 #ifndef FINOVY_IMPL_INTERNAL_WAIT_GOAL_HPP
 #define FINOVY_IMPL_INTERNAL_WAIT_GOAL_HPP
 
+#include <finovy/events.hpp>
+#include <finovy/impl/internal/client_impl.hpp>
 #include <finovy/impl/internal/operation.hpp>
 #include <finovy/impl/internal/retry.hpp>
 #include <finovy/wait.hpp>
@@ -114,6 +116,36 @@ error_code observe_safely(const F& on_observe, const Object& o, diagnostics& dia
         diagnostics_access::set_client_message(diag, "on_observe threw");
     }
     return client_errc::bad_response;
+}
+
+// The name of a wait, for its event.
+inline const char* wait_name(then_wait act) noexcept
+{
+    switch (act)
+    {
+    case then_wait::power_on: return "power_on_and_wait";
+    case then_wait::power_off: return "power_off_and_wait";
+    case then_wait::reboot: return "reboot_and_wait";
+    default: return "wait_for_status";
+    }
+}
+
+// The wait_ended event (events.hpp), when the client's events are listened to.
+inline void report_wait(client& c, const char* operation, const call_options& call, const std::string& id,
+                        const error_code& ec, int polls, int last_status, std::chrono::steady_clock::time_point started)
+{
+    const auto& impl = client_access::impl(c);
+    if (!impl->opts.events)
+        return;
+    wait_ended_event e;
+    e.operation = operation;
+    e.tag = call.tag;
+    e.id = id;
+    e.error = ec;
+    e.polls = polls;
+    e.last_status = last_status;
+    e.latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    impl->emit(e);
 }
 
 // Powers on, off or reboots the host (or nothing), then polls it until `target`;

@@ -1,0 +1,37 @@
+// main() of the coroutine examples: a client from the configuration, co_main on an io_context.
+#include "example.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <exception>
+
+int main()
+{
+    try
+    {
+        asio::io_context ioc;
+        finovy::client api(ioc, example::load_options());
+        int rc = 0;
+        asio::co_spawn(ioc, co_main(api), [&](std::exception_ptr e) {
+            if (!e)
+                return;
+            rc = 1;
+            try
+            {
+                std::rethrow_exception(e);
+            }
+            catch (const std::exception& ex)
+            {
+                std::cerr << "error: " << ex.what() << '\n';   // error_with_diagnostics: code, msg, traceId
+            }
+        });
+        ioc.run();
+        return rc;
+    }
+    catch (const std::exception& e)   // a bad configuration, or options the client refuses
+    {
+        std::cerr << "error: " << e.what() << '\n';
+        return 1;
+    }
+}
