@@ -65,8 +65,9 @@ namespace finovy {
  *   client_errc::outcome_unknown (a change that may have reached the server was not resent),
  *   client_errc::bad_response, client_errc::body_too_large, client_errc::http_status (an HTTP error
  *   without an API envelope), client_errc::invalid_argument (an id, page or size the API cannot
- *   take: nothing was sent), client_errc::no_credentials, client_errc::shut_down (the client was
- *   closed), client_errc::proxy_refused;
+ *   take: nothing was sent), client_errc::no_credentials (or, with a credential provider, the
+ *   error it answered: credentials.hpp), client_errc::shut_down (the client was closed),
+ *   client_errc::proxy_refused;
  * - the transport's own codes (`asio::error`, `asio::ssl::error`) for failures to resolve, connect
  *   or handshake, a server certificate that is not trusted included;
  * - `asio::error::operation_aborted` when the operation was cancelled.
@@ -84,7 +85,8 @@ namespace finovy {
  *   the operation's own judgement;
  * - a request that was provably not sent in full is sent again, change or not;
  * - 401 with uuid/secret credentials: a new token is fetched and the request sent once more;
- * - everything else (1001, 1021, 7005, other HTTP 4xx, an untrusted certificate...) is reported as it is.
+ * - everything else (1001, 1021, 7005, other HTTP 4xx, a certificate refused before the request went
+ *   out, a proxy's refusal...) is reported as it is.
  *
  * Retries other than throttled ones wait a backoff (retry_policy), count against
  * retry_policy::max_attempts and are paid from the client's retry budget (retry_budget_options).
@@ -114,8 +116,8 @@ namespace finovy {
  * Arguments are copied before the initiating function returns (also with `asio::deferred`); the
  * `diagnostics&` of a call_context must outlive the operation. Operations keep the client's
  * internals alive: destroying the client while calls run is safe (it acts as close()). Calling an
- * `async_*` function of a moved-from client throws `boost::system::system_error`
- * (client_errc::shut_down). No operation blocks the calling thread.
+ * `async_*` function of a moved-from client, or starting a wait, listing, create or watch_hub on
+ * one, throws `boost::system::system_error` (client_errc::shut_down). No operation blocks the calling thread.
  */
 class client
 {
