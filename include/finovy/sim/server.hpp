@@ -63,6 +63,8 @@ public:
     /// whose method is `f.method`, when given) get its answer.
     /// \details For example, a server that acts on a create but answers "request in progress", twice:
     /// \code
+    /// finovy::sim::server sim;
+    /// sim.start();
     /// sim.script({.path = "createquantity", .method = "POST", .count = 2, .code = 1005, .process = true});
     /// \endcode
     /// \throws std::invalid_argument unless `f` names exactly one answer (see scripted_fault).
