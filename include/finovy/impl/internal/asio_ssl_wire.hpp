@@ -23,21 +23,21 @@ public:
     explicit asio_ssl_wire(const asio::any_io_executor& ex) : wire(ex), ex_(ex), sock_(ex) {}
     ~asio_ssl_wire() override { close(); }
 
-    asio::awaitable<error_code> connect(const std::vector<asio::ip::tcp::endpoint>& eps) override;
-    error_code start_tls(asio::ssl::context& ctx, const std::string& server_name, SSL_SESSION* session) override;
+    FINOVY_DECL asio::awaitable<error_code> connect(const std::vector<asio::ip::tcp::endpoint>& eps) override;
+    FINOVY_DECL error_code start_tls(asio::ssl::context& ctx, const std::string& server_name, SSL_SESSION* session) override;
     SSL* ssl() const noexcept override { return tls_ ? const_cast<stream&>(*tls_).native_handle() : nullptr; }
-    step try_handshake(error_code& ec) override;
-    step try_write(std::string_view data, std::size_t& sent, error_code& ec) override;
-    step try_read(boost::beast::flat_buffer& buf, error_code& ec) override;
+    FINOVY_DECL step try_handshake(error_code& ec) override;
+    FINOVY_DECL step try_write(std::string_view data, std::size_t& sent, error_code& ec) override;
+    FINOVY_DECL step try_read(boost::beast::flat_buffer& buf, error_code& ec) override;
     bool has_pending() const override { return in_begin_ < in_end_; }
-    asio::awaitable<error_code> wait(step s) override;
-    bool usable(bool look) override;
+    FINOVY_DECL asio::awaitable<error_code> wait(step s) override;
+    FINOVY_DECL bool usable(bool look) override;
     bool data_left() const override { return in_begin_ < in_end_ || (ssl() && SSL_pending(ssl()) > 0); }
     bool is_open() const override { return socket().is_open(); }
-    void close() override;
+    FINOVY_DECL void close() override;
 
 protected:
-    void cancel_io() override;
+    FINOVY_DECL void cancel_io() override;
 
 private:
     using stream = asio::ssl::stream<asio::ip::tcp::socket>;

@@ -18,20 +18,20 @@ class native_wire final : public wire
 {
 public:
     explicit native_wire(const asio::any_io_executor& ex) : wire(ex), sock_(ex) {}
-    ~native_wire() override;
+    FINOVY_DECL ~native_wire() override;
 
-    asio::awaitable<error_code> connect(const std::vector<asio::ip::tcp::endpoint>& eps) override;
-    error_code start_tls(asio::ssl::context& ctx, const std::string& server_name, SSL_SESSION* session) override;
+    FINOVY_DECL asio::awaitable<error_code> connect(const std::vector<asio::ip::tcp::endpoint>& eps) override;
+    FINOVY_DECL error_code start_tls(asio::ssl::context& ctx, const std::string& server_name, SSL_SESSION* session) override;
     SSL* ssl() const noexcept override { return ssl_; }
-    step try_handshake(error_code& ec) override;
-    step try_write(std::string_view data, std::size_t& sent, error_code& ec) override;
-    step try_read(boost::beast::flat_buffer& buf, error_code& ec) override;
-    bool has_pending() const override;
-    asio::awaitable<error_code> wait(step s) override;
-    bool usable(bool look) override;
-    bool data_left() const override;
+    FINOVY_DECL step try_handshake(error_code& ec) override;
+    FINOVY_DECL step try_write(std::string_view data, std::size_t& sent, error_code& ec) override;
+    FINOVY_DECL step try_read(boost::beast::flat_buffer& buf, error_code& ec) override;
+    FINOVY_DECL bool has_pending() const override;
+    FINOVY_DECL asio::awaitable<error_code> wait(step s) override;
+    FINOVY_DECL bool usable(bool look) override;
+    FINOVY_DECL bool data_left() const override;
     bool is_open() const override { return sock_.is_open(); }
-    void close() override;
+    FINOVY_DECL void close() override;
 
     asio::ip::tcp::socket& socket() { return sock_; }
     // The BIO's source: received bytes first, then the socket. -1 with errno as recv.
@@ -39,7 +39,7 @@ public:
     int sys_errno = 0;   // set by the BIO when a send or recv fails
 
 protected:
-    void cancel_io() override;
+    FINOVY_DECL void cancel_io() override;
 
 private:
     step tls_step(int ret, error_code& ec);

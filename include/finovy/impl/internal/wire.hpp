@@ -35,6 +35,9 @@ namespace finovy::detail {
 namespace asio = boost::asio;
 
 // Shared with its deadline timer's handler, which may run after the connection that owned it is gone.
+// Implementations declare their out-of-line virtual functions FINOVY_DECL: header-only, that makes
+// them inline, so a wire's vtable (and all it instantiates) is emitted only where the wire is
+// constructed, not in every translation unit that includes the client (docs/compile-time.md).
 class wire : public std::enable_shared_from_this<wire>
 {
 public:
