@@ -98,8 +98,11 @@ struct client_stats
     /// calls included (counted under get_token).
     std::array<operation_stats, operation_count> operations{};
 
-    /// The statistics of operation `op`.
-    const operation_stats& of(operation_id op) const noexcept { return operations[static_cast<std::size_t>(op)]; }
+    /// The statistics of operation `op`: a reference into these statistics, or a copy when they
+    /// are a temporary (so `const auto& s = api.stats().of(op);` cannot dangle).
+    const operation_stats& of(operation_id op) const& noexcept { return operations[static_cast<std::size_t>(op)]; }
+    /// The same, by value: the statistics are a temporary.
+    operation_stats of(operation_id op) const&& noexcept { return operations[static_cast<std::size_t>(op)]; }
 };
 
 }   // namespace finovy
