@@ -20,8 +20,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
+#include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -189,23 +192,32 @@ int main(int argc, char** argv)
     try
     {
         asio::io_context ioc(1);
-        finovy::client api(ioc, std::move(s.client));
+        finovy::client api(ioc, std::move(s.client));   // throws std::invalid_argument for bad options
         fleet_registry fleets(api, s.fleets);
-        http_server server(ioc.get_executor(), s.listen, make_routes(api, fleets, s.routes), server_limits{});
-        server.start();
-        std::cout << "provisiond listening on " << url_of(server.local_endpoint()) << std::endl;   // flushed
+        std::optional<http_server> server;
+        try
+        {
+            server.emplace(ioc.get_executor(), s.listen, make_routes(api, fleets, s.routes), server_limits{});
+        }
+        catch (const boost::system::system_error& e)
+        {
+            std::cerr << "provisiond: cannot listen on " << url_of(s.listen) << ": " << e.code().message() << '\n';
+            return 1;
+        }
+        server->start();
+        std::cout << "provisiond listening on " << url_of(server->local_endpoint()) << std::endl;   // flushed
 
         asio::signal_set signals(ioc, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec)
                 return;
             std::cerr << "provisiond: stopping\n";
-            asio::co_spawn(ioc, shut_down(server, fleets, api), asio::detached);
+            asio::co_spawn(ioc, shut_down(*server, fleets, api), asio::detached);
         });
         ioc.run();
         return 0;
     }
-    catch (const std::exception& e)   // the listen address cannot be bound, options the client refuses
+    catch (const std::exception& e)
     {
         std::cerr << "provisiond: " << e.what() << '\n';
         return 1;
