@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What finovy-bench and the naive baseline share: latency records, resource usage and the
 // one-line report.
 #ifndef FINOVY_BENCH_COMMON_HPP

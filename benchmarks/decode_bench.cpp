@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Micro-benchmarks of decoding (Google Benchmark): one host, a page of 25 hosts, the package
 // list; each parses the answer's text with Boost.JSON and decodes it, as the client does.
 #include <finovy/decode.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // finovy-bench: load from finovy::client against any server of the API (finovy-sim, nginx).
 //
 //   finovy-bench --endpoint URL --token T --ca-file F --op get_host|list_images|list_hosts|mixed

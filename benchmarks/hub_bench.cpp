@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // finovy-hub-bench: waiting for many hosts at once, through one watch_hub versus naive per-host
 // polling at the same interval, against an in-process simulator whose boot takes seconds
 // instead of minutes. Prints, for each mode, the wall time until every host was seen running

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // finovy-naive-bench: hand-written Beast clients to compare with.
 //  - by default the naive one: a new TCP connection and a full TLS handshake for every request,
 //    no pool, no session resumption;

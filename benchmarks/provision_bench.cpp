@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // finovy-provision-bench: provisioning a fleet (create, power on, wait for 2) against the
 // simulator in this process, rate limited like the real API, with async_create_hosts_and_wait.
 //

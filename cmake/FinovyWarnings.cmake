@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Warnings for the project's own targets (not applied to consumers).
 function(finovy_warnings target)
   # The GCC-only ones are left out for clang (the fuzz preset), in an order that keeps GCC's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Errors as values: asio::as_tuple(asio::use_awaitable) gives (error_code, result) instead of
 // throwing; a finovy::diagnostics passed to the call receives what the server said.
 #include "common/example.hpp"

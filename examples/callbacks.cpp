@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Plain callbacks, no coroutine: each operation takes a function called with
 // (error_code, result) once it completes; the next step starts from inside it.
 #include "common/example.hpp"

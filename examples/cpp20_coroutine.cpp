@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // C++20 coroutines, the default way in: without a completion token every operation is
 // awaitable, returns its result and throws finovy::error_with_diagnostics when it fails.
 #include "common/example.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // asio::deferred: an operation that has not started yet. It is a value: store it, combine it with
 // others into one operation, and start it later with any completion token (or co_await it).
 #include "common/example.hpp"

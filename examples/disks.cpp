@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Cloud disks end to end: create, mount, wait, unmount, wait, destroy, wait until gone.
 // Mounting and unmounting finish later on the server, so the SDK polls the disk's status.
 #include "common/example.hpp"

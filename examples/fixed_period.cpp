@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fixed-period hosts (包时段): paid up front for a period (price x hours, from the wallet);
 // createRent answers the new host's id at once, and the host expires at the period's end.
 #include "common/example.hpp"

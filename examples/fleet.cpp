@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A fleet: create n hosts, power each on and wait for all through one watch_hub, whose polling
 // costs O(pages) calls a round however many hosts wait. Each host has its own outcome: one
 // refusal does not fail the batch, and none is ever bought twice.

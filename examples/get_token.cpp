@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Tokens. With the account's uuid and app secret (FINOVY_UUID, FINOVY_SECRET) a client fetches a
 // token itself on first use, renews it before it expires and after a 401, one getToken at a time
 // however many calls wait. async_get_token fetches one explicitly: to check the credentials, or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The provisioning walk-through that scripts/demo runs against finovy-sim:
 //   1. list images and packages, pick a matching pair;
 //   2. create a host, power it on and wait for 2, reboot and wait, power off and wait for 0, delete;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // client::async_request: any request through the client's pool, TLS, timeouts and retries, for
 // an endpoint the SDK does not cover yet. The answer comes back uninterpreted: any HTTP status
 // is a success, and the body is the server's text.

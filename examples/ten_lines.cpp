@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The README's ten-line example, as a program: ten_lines ENDPOINT CA_FILE TOKEN
 #include <finovy.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Testing your own code against the simulator, in-process. finovy::sim::server (CMake target
 // finovy::sim, header <finovy/sim/server.hpp>) serves the whole API over HTTPS on a free loopback
 // port of its own thread, with real state (hosts boot, wallets drain) and scripted faults: "the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // std::future, for code that is not asynchronous: a thread runs the io_context, and the calling
 // thread blocks in future::get(), which returns the result or throws boost::system::system_error.
 // (Never call get() on the thread that runs the io_context: it would wait for itself.)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// finovy-cpp: the C++20 coroutine SDK for the Finovy (渲大师) cloud host-rental open API. This
 /// umbrella header includes every public header but the simulator's (finovy/sim/).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Precompiled for the compiled library, the tests and the tools: Asio, Beast, SSL and JSON.
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>

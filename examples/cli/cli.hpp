@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy command-line tool: shared declarations of its parts.
 //
 //   spec.cpp      the command and option tables, help, bash completion, durations

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy tool's commands, each a coroutine over the SDK's public API: what they share, the
 // catalog, the token, and the dispatch (hosts.cpp and disks.cpp hold the others).
 #include "commands.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What the finovy tool's commands share: per-call settings, errors, several ids at once.
 #ifndef FINOVY_CLI_COMMANDS_HPP
 #define FINOVY_CLI_COMMANDS_HPP

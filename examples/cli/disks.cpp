@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy tool's disks commands. Mounting, unmounting and destroying finish later on the server:
 // --wait polls each disk until it gets there (finovy/wait.hpp).
 #include "commands.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy tool's hosts commands.
 #include "commands.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // finovy: the command-line tool of finovy-cpp. Parses the command line (Boost.Program_options,
 // from the tables of spec.cpp), builds the client options, runs the command and prints its outcome.
 #include "cli.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy tool's output: error documents, tables, and the progress of waits. The models'
 // JSON is the SDK's (finovy/json.hpp).
 #include "cli.hpp"

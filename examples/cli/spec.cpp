@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy tool's commands and options, as tables: the command line parser, the help and the
 // bash completion are all made from them, so they cannot disagree.
 #include "cli.hpp"

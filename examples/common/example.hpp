@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The examples' shared harness (as Boost.Redis's examples have one).
 //
 // A coroutine example defines co_main(); common/main.cpp reads the client's settings as the

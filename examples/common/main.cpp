@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // main() of the coroutine examples: a client from the configuration, co_main on an io_context.
 #include "example.hpp"
 

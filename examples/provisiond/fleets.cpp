@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // provisiond's fleets (see fleets.hpp).
 #include "fleets.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // provisiond's fleets: batches of hosts created by the SDK's batch creation
 // (finovy::async_create_hosts_and_wait, or async_create_hosts when they are not to be started),
 // paced by the client's rate governor, and deleted on request.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // provisiond's HTTP/1.1 server (see http_server.hpp).
 #include "http_server.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // provisiond's HTTP/1.1 server: Boost.Beast on the io_context the client runs on. One coroutine
 // per connection; keep-alive; each request (its headers and body, and the idle wait before it)
 // must arrive within read_timeout, so a slow or silent client only ever holds its own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // provisiond: a small provisioning service, the SDK embedded in an asynchronous server. One
 // finovy::client and a Beast HTTP server share one io_context, run by one thread; fleets of hosts
 // are created through the SDK's batch creation (routes.hpp lists the API).

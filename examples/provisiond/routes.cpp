@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // provisiond's HTTP API (see routes.hpp).
 #include "routes.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // provisiond's HTTP API: the routes, the JSON they read and write, and /metrics.
 //
 //   POST   /fleets        {"package": "...", "image": "...", "count": N, "start": true}  -> 202 {"id": "..."}

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// Per-call settings, taken the same way by every operation: the client's `async_*` functions, the
 /// waits, listings, creates and the watch hub.

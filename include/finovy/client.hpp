@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// finovy::client: every endpoint of the Finovy host-rental API as an Asio asynchronous operation.
 #ifndef FINOVY_CLIENT_HPP

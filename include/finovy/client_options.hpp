@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// Configuration of a finovy::client (client_options), its counters (client_stats), and what an
 /// observer sees of each attempt (attempt_event).

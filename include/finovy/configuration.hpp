@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// Client options from explicit settings, the environment and a config file with profiles: the
 /// one loader of the SDK, which the finovy tool uses too.

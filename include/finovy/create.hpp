@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// Creating hosts and learning which they are: one, or a fleet at a time.
 ///

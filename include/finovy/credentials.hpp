@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// Credentials from the user's code: a vault, a secrets manager, a rotation. Set
 /// client_options::credentials to an asynchronous provider; the client calls it whenever it needs a

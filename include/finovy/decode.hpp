@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// Decoding of the API's answers with Boost.JSON, tolerant of the documents' contradictions:
 /// numbers sent as strings and strings as numbers, enumerations as strings of digits, null for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// What the server and the client said about a failed call: diagnostics, and the exception that
 /// carries them (error_with_diagnostics).

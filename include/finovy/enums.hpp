@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// The API's enumerations. The server sends them as strings of digits ("2") or numbers (2).
 /// A value the documents do not list is kept as it came (`host_status{7}` prints "unknown(7)"),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// Error codes: the API's documented codes (api_errc) and the client's own (client_errc).
 ///

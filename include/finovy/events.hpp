@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// What a client does, as events for logs, traces and metrics: client_options::events receives them.
 ///

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// The models as JSON: Boost.JSON conversions (value_from / value_to) in the SDK's own shape,
 /// and a printer that never writes a number in exponent form.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// Whole listings: every host or disk of the account (async_list_all_hosts(),
 /// async_list_all_disks()), or the hosts a page at a time (host_pager).

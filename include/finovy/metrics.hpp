@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// A client's counters and latency histograms in the Prometheus text exposition format (0.0.4),
 /// so that a service can serve them at /metrics:

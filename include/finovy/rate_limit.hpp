@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// The client's rate governor and retry budget: how a client paces its requests against an API
 /// that throttles at a rate it does not publish (220025 "请求太过频繁", or HTTP 429).

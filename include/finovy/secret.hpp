@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// finovy::secret: a string that must not be printed (access tokens, host passwords).
 #ifndef FINOVY_SECRET_HPP

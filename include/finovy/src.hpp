@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// The library's out-of-line definitions, for builds with `FINOVY_SEPARATE_COMPILATION`.
 ///

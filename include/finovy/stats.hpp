@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// A client's counters and per-operation latency histograms (client::stats()), and the names of the
 /// operations they are kept for. metrics.hpp renders them for Prometheus.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// watch_hub: waits on many hosts at once with one shared polling loop.
 #ifndef FINOVY_WATCH_HUB_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// with_diagnostics(token): a completion token adapter that turns a failed operation's
 /// error_code into an error_with_diagnostics exception carrying the server's code, msg and

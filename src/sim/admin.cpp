@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's administration: /__sim endpoints, statistics, tenants, faults and the catalog.
 #include "world.hpp"
 

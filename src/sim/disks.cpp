@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The cloud-disk endpoints of the simulator (upstream/disk-*.md).
 #include "world.hpp"
 

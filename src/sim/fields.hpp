@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Tolerant readers of request parameters: the API's clients send numbers as strings and
 // strings as numbers, so the simulator accepts both, as the real service appears to.
 #ifndef FINOVY_SIM_FIELDS_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The host endpoints of the simulator: create, power, reboot, read, list, delete.
 #include "world.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's rate limit per tenant account, and what /__sim/stats says about it.
 #include "limits.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's rate limit: a sliding one-second window (the default) or a token bucket, per
 // tenant account. Pure logic with the caller's clock, so that it can be tested exactly.
 #ifndef FINOVY_SIM_LIMITS_HPP

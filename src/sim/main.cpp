@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // finovy-sim: the Finovy host-rental API, simulated on loopback over HTTPS.
 #include <finovy/sim/server.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Scripted faults: "the next N requests to path P answer X", matched, answered and read from JSON.
 #include "world.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's HTTPS front: Beast over TLS on one thread, keep-alive, and the network faults.
 #include <finovy/sim/server.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Certificate generation with OpenSSL 3: EC P-256 keys, SHA-256 signatures, ten years of validity.
 #include "tls.hpp"
 

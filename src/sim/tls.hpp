@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Certificates for the simulator: a private CA and a server certificate it signs.
 #ifndef FINOVY_SIM_TLS_HPP
 #define FINOVY_SIM_TLS_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Tenants, tokens, routing, billing and the host endpoints of the simulator.
 #include "world.hpp"
 

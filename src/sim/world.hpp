@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's state and the API's rules: tenants, tokens, hosts, disks, billing.
 // Pure logic, single-threaded, no sockets: the server feeds it requests and the current time.
 #ifndef FINOVY_SIM_WORLD_HPP

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # ctest: installs the build into a temporary prefix, then
 # 1. configures, builds and runs a consumer project that finds it with
 #    find_package(finovy CONFIG REQUIRED);

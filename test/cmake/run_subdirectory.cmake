@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # ctest: configures, builds and runs a project that adds finovy-cpp with add_subdirectory.
 file(REMOVE_RECURSE "${WORK_DIR}")
 execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Debug

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Runs a program (the simulator, the finovy tool) and captures what it prints.
 #ifndef FINOVY_TEST_PROCESS_HPP
 #define FINOVY_TEST_PROCESS_HPP

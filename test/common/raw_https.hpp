@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A minimal keep-alive HTTPS (or HTTP) client for testing the simulator byte for byte,
 // independently of the SDK. Every call runs its own io_context with a deadline.
 #ifndef FINOVY_TEST_RAW_HTTPS_HPP

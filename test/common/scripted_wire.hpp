@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A wire without sockets (impl/internal/wire.hpp) whose peer is a script: for each request
 // written, the answer's bytes, delivered in chunks; and a failure injected at the k-th step of
 // the exchange, in the spirit of Beast's test::stream and fail_count.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Test fixtures: an in-process simulator, client options pointing at it, and a way to run a
 // coroutine to completion.
 #ifndef FINOVY_TEST_SIM_FIXTURE_HPP

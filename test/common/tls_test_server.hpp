@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A tiny keep-alive HTTPS server (OpenSSL on blocking sockets, a thread per connection) that
 // answers every GET with one fixed answer and then, while the connection is idle, sends TLS 1.3
 // records that carry no data: new session tickets and key updates. Real servers do this (nginx

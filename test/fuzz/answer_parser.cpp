@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzzes the HTTP answer parser (detail/answer_parser.hpp) as the transport drives it: bytes
 // arrive in two reads split at a point the input chooses, are parsed eagerly from a buffer that
 // keeps what the parser did not take, and an end of stream ends an answer without a length.

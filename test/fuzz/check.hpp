@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What the fuzz targets assert: a broken invariant aborts with a message, under libFuzzer
 // (which then saves the input) and in the corpus replays alike, NDEBUG or not.
 #ifndef FINOVY_TEST_FUZZ_CHECK_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzzes the envelope and every decoder of the API's answers: read_envelope, decode(...) of
 // each model, and the small decoders of detail/request.hpp.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Replays fuzz corpora without libFuzzer (CI builds them with g++): feeds every file of the
 // directories (or files) named on the command line to LLVMFuzzerTestOneInput, in name order.
 // A finding aborts, as under the fuzzer; an empty or missing corpus is a failure.

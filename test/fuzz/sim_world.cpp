@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzzes the simulator's request handling, world::handle (src/sim/world.hpp), with sequences of
 // requests against one fresh world, authenticated by a static token so that every endpoint is
 // reached, and checks its answers with the client's own decoders.

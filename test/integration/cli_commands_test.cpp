@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy tool's batch creation, disk waits and command-line conventions (help, durations,
 // --no-headers, several ids, listings, --version, bash completion), run as a program against the
 // simulator. Part of finovy_cli_tests (cli_test.cpp has the module).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy tool run as a program against the in-process simulator (cli_test.cpp and
 // cli_commands_test.cpp).
 #ifndef FINOVY_TEST_CLI_FIXTURE_HPP

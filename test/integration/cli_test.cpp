@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The finovy command-line tool and the provisioning example, run as programs against the
 // simulator: every command, JSON outputs, exit codes, verbose logs, faults.
 #define BOOST_TEST_MODULE finovy_cli

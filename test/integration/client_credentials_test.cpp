@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // client_options::credentials (credentials.hpp) against the simulator: one provider call for many
 // waiting calls, renewal and rotation, errors reaching every waiting call, a provider that never
 // answers, and secrecy.

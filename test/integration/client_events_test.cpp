@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The client's events (events.hpp) and per-operation statistics against the simulator: start/end
 // pairs, tags echoed, failures' outcomes, connections and handshakes, and the counts that
 // to_prometheus renders.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Every operation of the client against the simulator over real TLS: successes, each documented
 // error code, completion tokens, diagnostics, and the token lifecycle.
 #define BOOST_TEST_MODULE finovy_client

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Helpers of the client's integration tests.
 #ifndef FINOVY_TEST_CLIENT_TEST_SUPPORT_HPP
 #define FINOVY_TEST_CLIENT_TEST_SUPPORT_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One client shared by coroutines on an io_context run by four threads (run under TSan).
 #define BOOST_TEST_MODULE finovy_client_threads
 #include <boost/test/unit_test.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The client's transport against a faulty simulator: pool reuse, stale keep-alive connections,
 // cancellation, timeouts, retries, the safety of creates, bad answers and TLS failures.
 #include "client_test_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fleet provisioning against the simulator over real TLS: batch creation in both createquantity
 // modes, with refusals, ambiguous answers, throttling and cancellation; creates and waits through
 // one hub; the rate governor and the retry budget under a throttling or failing server; and the

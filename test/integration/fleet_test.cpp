@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Waiting for host states, the watch hub at scale, whole listings and id-resolving creates,
 // against the simulator over real TLS.
 #define BOOST_TEST_MODULE finovy_fleet

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSL-1.0
 # provisiond_test.sh SIM PROVISIOND FINOVY: examples/provisiond end to end, as processes.
 #
 # Starts finovy-sim (hosts boot in 3 s, so that a fleet can be caught while it starts), then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The client through a real HTTP proxy: Debian's tinyproxy, started by the test on a free loopback
 // port with a configuration the test writes. TLS runs end to end (the proxy sees only CONNECT),
 // pooled connections are reused through it, Proxy-Authorization comes from the URL, refusals are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator over real TLS on loopback: every endpoint, keep-alive, session resumption,
 // every fault mode, the administration endpoints, many connections, and the executable.
 #define BOOST_TEST_MODULE finovy_sim

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The defects of issue 11 that concern the transport, each with a test that fails on the code
 // before the fix: TLS records after an answer (10), certificate failures (6), secrets in URLs (7),
 // TLS set-up (9), exceptions (11), the completion executor (12), moved-from clients and DNS (13).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The transport on a scripted wire (test/common/scripted_wire.hpp): a failure at every step of an
 // exchange and at every byte of an answer, and what the caller gets and the pool keeps; which
 // answers keep a connection and which retire it; HEAD, interim answers, exceptions, DNS.

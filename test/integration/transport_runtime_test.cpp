@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Defects of issue 11 about how calls run: the executor a handler completes on (12), a moved-from
 // client and the DNS cache (13).
 #include <boost/test/unit_test.hpp>

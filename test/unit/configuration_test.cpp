@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The configuration loader (finovy/configuration.hpp): precedence of explicit values, the
 // environment and profiles; the sandbox and credential rules; files missing, invalid or readable
 // by others; and no message that shows a secret.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Decoding of every example answer in the vendor documents (test/data), and of the
 // contradictions the documents list.
 #include <finovy/decode.hpp>

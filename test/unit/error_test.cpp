@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Error codes, diagnostics, secrets and printers.
 #include <finovy/diagnostics.hpp>
 #include <finovy/enums.hpp>

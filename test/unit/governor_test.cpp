@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The rate governor's arithmetic and the retry budget, driven by a mock clock; and the proxy
 // helpers. Includes simulations of clients against a server that admits a fixed number of
 // requests in any one-second window (the model of the API), deterministic.

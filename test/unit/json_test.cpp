@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The models as JSON (finovy/json.hpp): round trips of every model, nulls, redaction of
 // secrets, and numbers printed without exponents.
 #include <finovy/json.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // to_prometheus: the output is parsed line by line against the text exposition format's rules
 // (HELP and TYPE once per family, before its samples; families contiguous; names and labels well
 // formed, label values escaped; histograms cumulative, ending with +Inf equal to _count).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's rate limit (sliding window and token bucket, per account), its scripted faults
 // and both answers of createquantity, driven with a controlled clock.
 #include "sim_world_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's world driven directly, with a controlled clock: a fixture shared by the unit
 // tests of its rules (sim_world_test.cpp) and of its limits and scripted faults (sim_limits_test.cpp).
 #ifndef FINOVY_TEST_UNIT_SIM_WORLD_SUPPORT_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's rules, driven directly with a controlled clock: lifecycle timings, every
 // documented error code, billing, expiry, tenant isolation, disks and pagination.
 #include "sim_world_support.hpp"

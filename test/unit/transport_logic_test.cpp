@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The transport's pure logic: endpoint parsing, retry decisions, backoff, the pool's
 // bookkeeping driven by a mock clock, and the answer parser fed byte by byte.
 #include <finovy/impl/internal/answer_parser.hpp>

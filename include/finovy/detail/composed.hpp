@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What the templates of the composed operations (waits, listings, creates, the hub) need: their
 // initiation, which hands a non-template start function a type-erased handler.
 #ifndef FINOVY_DETAIL_COMPOSED_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The type-erased entry points behind client's async_* templates: each builds its request and
 // starts the call. Non-template, so they compile once (FINOVY_SEPARATE_COMPILATION).
 #ifndef FINOVY_DETAIL_OPERATIONS_HPP

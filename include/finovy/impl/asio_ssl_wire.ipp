@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The portable wire (impl/internal/asio_ssl_wire.hpp): asio::ssl::stream.
 #ifndef FINOVY_IMPL_ASIO_SSL_WIRE_IPP
 #define FINOVY_IMPL_ASIO_SSL_WIRE_IPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Template bodies of finovy::client: each async_* function is async_initiate plus a call to a
 // non-template entry point (detail/operations.hpp), which gets a type-erased handler.
 #ifndef FINOVY_IMPL_CLIENT_HPP

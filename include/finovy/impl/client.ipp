@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // finovy::client's own members (client.hpp).
 #ifndef FINOVY_IMPL_CLIENT_IPP
 #define FINOVY_IMPL_CLIENT_IPP

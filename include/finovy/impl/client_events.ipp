@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A client's events and per-operation statistics (events.hpp, stats.hpp): what client_impl emits
 // and counts at a call's start and end and after each attempt.
 #ifndef FINOVY_IMPL_CLIENT_EVENTS_IPP

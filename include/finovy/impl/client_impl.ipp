@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A client's calls: attempts and what they mean, the pool, the token, the rate governor
 // (impl/internal/client_impl.hpp). The bytes of an attempt are the transport's (transport.ipp).
 #ifndef FINOVY_IMPL_CLIENT_IMPL_IPP

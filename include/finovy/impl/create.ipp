@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Creating hosts and learning which they are (create.hpp), with the client's creation rounds
 // (impl/internal/creator.hpp).
 #ifndef FINOVY_IMPL_CREATE_IPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #ifndef FINOVY_IMPL_ENUMS_IPP
 #define FINOVY_IMPL_ENUMS_IPP
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Whole listings (listing.hpp).
 #ifndef FINOVY_IMPL_LISTING_IPP
 #define FINOVY_IMPL_LISTING_IPP

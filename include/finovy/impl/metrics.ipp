@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The Prometheus text exposition format (metrics.hpp).
 #ifndef FINOVY_IMPL_METRICS_IPP
 #define FINOVY_IMPL_METRICS_IPP

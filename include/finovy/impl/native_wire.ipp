@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The default wire (impl/internal/native_wire.hpp): OpenSSL on a non-blocking socket.
 #ifndef FINOVY_IMPL_NATIVE_WIRE_IPP
 #define FINOVY_IMPL_NATIVE_WIRE_IPP

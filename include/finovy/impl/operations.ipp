@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Each endpoint's request, and the launch of a call as a coroutine on a strand of its own.
 #ifndef FINOVY_IMPL_OPERATIONS_IPP
 #define FINOVY_IMPL_OPERATIONS_IPP

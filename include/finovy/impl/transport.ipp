@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The transport of one attempt (impl/internal/transport.hpp).
 #ifndef FINOVY_IMPL_TRANSPORT_IPP
 #define FINOVY_IMPL_TRANSPORT_IPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Waiting for a host's or a disk's status (wait.hpp).
 #ifndef FINOVY_IMPL_WAIT_IPP
 #define FINOVY_IMPL_WAIT_IPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The watch hub (watch_hub.hpp): one polling loop for many waits.
 #ifndef FINOVY_IMPL_WATCH_HUB_IPP
 #define FINOVY_IMPL_WATCH_HUB_IPP

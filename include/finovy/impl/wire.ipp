@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The wire's deadline (impl/internal/wire.hpp), common to every wire.
 #ifndef FINOVY_IMPL_WIRE_IPP
 #define FINOVY_IMPL_WIRE_IPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// finovy-sim, a stateful simulator of the Finovy host-rental API: its options (tenants, timings
 /// and injected faults). server.hpp starts it in-process.

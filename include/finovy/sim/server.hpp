@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// \file
 /// finovy::sim::server: the simulator of the Finovy host-rental API, started in-process (CMake
 /// target `finovy::sim`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Uses the whole public API surface: a client, a call, an error category.
 #include <finovy.hpp>
 

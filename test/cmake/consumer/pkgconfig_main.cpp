@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Built by hand with `c++ pkgconfig_main.cpp $(pkg-config --cflags --libs finovy)`: the flags
 // alone give the compiled library's mode, the headers and every library it needs.
 #include <finovy.hpp>

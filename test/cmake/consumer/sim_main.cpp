@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Starts the simulator in-process and calls it: the installed simulator library works.
 #include <finovy.hpp>
 #include <finovy/sim/server.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Parses an HTTP/1.1 answer into storage the connection keeps across requests. Beast's
 // response_parser would build a header map, one allocation per field, for the three things
 // the client reads: the status, Retry-After and the body (keep-alive is the parser's own).

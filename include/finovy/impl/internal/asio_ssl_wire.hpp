@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The portable wire (wire.hpp): asio::ssl::stream over a TCP socket, for platforms where the
 // native wire's MSG_NOSIGNAL/recv do not exist, or for users who prefer Asio's own TLS stream.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Runs n coroutines with at most `budget` in flight, on the calling coroutine's executor, which
 // must be a strand (or single-threaded): the workers share plain counters.
 #ifndef FINOVY_IMPL_INTERNAL_BOUNDED_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Small helpers of the client's implementation files.
 #ifndef FINOVY_IMPL_INTERNAL_CLIENT_HELPERS_HPP
 #define FINOVY_IMPL_INTERNAL_CLIENT_HELPERS_HPP

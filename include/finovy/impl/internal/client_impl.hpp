@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The shared state behind a finovy::client: options, the transport, the connection pool, the
 // token, the rate governor, the retry budget, counters. Calls hold it by shared_ptr, so it
 // outlives the client object while they run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One pooled connection, and what callers wait for: a connection, a token.
 #ifndef FINOVY_IMPL_INTERNAL_CONNECTION_HPP
 #define FINOVY_IMPL_INTERNAL_CONNECTION_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The creation rounds of one client (create.hpp): a queue of batches waiting for a round, the
 // mode the server answers createquantity in, and the account as the last round left it.
 #ifndef FINOVY_IMPL_INTERNAL_CREATOR_HPP

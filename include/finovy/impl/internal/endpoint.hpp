@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Parsing of the endpoint URL: scheme://host[:port][/base-path].
 #ifndef FINOVY_IMPL_INTERNAL_ENDPOINT_HPP
 #define FINOVY_IMPL_INTERNAL_ENDPOINT_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The kinds of failure of the client's one retry table (see retry.hpp), for API codes and HTTP
 // statuses. Dependency-free: error.ipp derives is_retryable_api_code() from it.
 #ifndef FINOVY_IMPL_INTERNAL_FAILURE_KIND_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Internals of finovy/json.hpp, for impl/json.ipp only: reading an object's members, enumerations and
 // times as JSON.
 #ifndef FINOVY_IMPL_INTERNAL_JSON_IO_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The default wire (wire.hpp): OpenSSL driven directly on a non-blocking TCP socket.
 //
 // Why not asio::ssl::stream: it routes every byte through a BIO pair and a stack of composed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // ONE way to run the library's coroutines as Asio asynchronous operations, for the client's calls
 // and for the composed operations (waits, listings, creates, the hub). run_as_operation owns:
 // - exceptions: whatever escapes the coroutine (std::bad_alloc included) becomes an error_code;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Something a caller waits for and another strand hands over: a connection, a token, a send slot,
 // a lock, the result of a shared look-up. The waiting side sleeps on `timer` (until its deadline);
 // the giver sets the value under the owner's lock and cancels the timer on the waiter's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The connection pool's bookkeeping, without I/O or locking: which connection a caller gets,
 // who waits, who is served when a connection comes back, which idle connections expired.
 // Templated on the connection, the waiter and the clock so that it is unit-tested with fakes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // HTTP proxies: the proxy URL, the no_proxy list, and the CONNECT request. Pure functions,
 // unit-tested.
 #ifndef FINOVY_IMPL_INTERNAL_PROXY_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The rate governor's arithmetic (rate_limit.hpp), without I/O, locking or waiting: when the next
 // request may go, and how the rate follows the server's answers. Templated on the clock so that it
 // is unit-tested with a mock one.

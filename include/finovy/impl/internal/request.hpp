@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What one call sends and how its answer's data is decoded, type-erased so that the transport
 // is compiled once for every operation.
 #ifndef FINOVY_IMPL_INTERNAL_REQUEST_HPP

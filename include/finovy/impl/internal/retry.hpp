@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What a failed attempt says about trying again: ONE table, used by the client's calls and by the
 // waiters (wait.hpp, the watch hub), and behind is_retryable_api_code(). Pure functions, unit-tested.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One operation whose result many callers share, each waiting only until its own deadline.
 //
 // The DNS look-up: concurrent attempts of one client need the same addresses, so they join one

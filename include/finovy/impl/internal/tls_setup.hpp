@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // How every wire sets up a TLS client: SNI and the peer's name check, or the address check for an
 // IP endpoint, and the session to resume. Each step's result is checked: a step that fails is an
 // error, never a connection that would skip verification (fail closed).

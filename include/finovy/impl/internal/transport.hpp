@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One attempt's transport: the endpoint's addresses, a proxy's tunnel, TLS, writing the request,
 // reading and decoding the answer, on a connection of the pool. Above it, client_impl decides
 // what an attempt's outcome means (retries, the pool, the rate governor).

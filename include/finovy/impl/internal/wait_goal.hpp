@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What a wait is waiting for, as a small state machine fed with observations: shared by the
 // polling of wait.hpp and the watch hub.
 #ifndef FINOVY_IMPL_INTERNAL_WAIT_GOAL_HPP

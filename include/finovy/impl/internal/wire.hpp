@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The transport seam: the bytes of one pooled connection, behind a small interface, so that the
 // transport above it (impl/transport.ipp: proxies, TLS set-up, HTTP, the pool's decisions) is the
 // same whatever carries the bytes:
