@@ -23,11 +23,8 @@ void launch(impl_ptr impl, request_spec spec, const call_context& ctx, diagnosti
     if (!op)
         op = std::make_shared<typed_op<T>>();
     op->spec = std::move(spec);
-    op->call = ctx.options;
+    op->call = owned_options(ctx.options, *op);   // the caller's tag may not outlive this call
     op->started = std::chrono::steady_clock::now();
-    if (!ctx.options.tag.empty())
-        op->tag.assign(ctx.options.tag);   // the caller's view may not outlive this call
-    op->call.tag = op->tag;
     op->user_diag = ctx.diag;
     op->handler_diag = own;
     impl->calls++;

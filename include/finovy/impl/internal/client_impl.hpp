@@ -121,7 +121,6 @@ private:
     asio::awaitable<error_code> send_slot(bool background, steady_clock::time_point deadline, diagnostics& diag);
     void schedule_dispatch(steady_clock::time_point when);   // with gov_mtx_ held
     void dispatch_slots();
-    void note_answer(steady_clock::time_point sent, bool throttled, std::chrono::milliseconds retry_after);
 
     // The end of a call: its statistics and its call_ended event. Returns `ec`.
     error_code finish_call(op_state& op, error_code ec) noexcept;

@@ -48,8 +48,7 @@ struct request_spec
 struct op_state : operation_state
 {
     request_spec spec;
-    call_options call;          // call.tag views `tag`
-    std::string tag;            // call_options::tag, copied when the call starts
+    call_options call;          // call.tag views operation_state::tag (owned_options)
     std::chrono::steady_clock::time_point started{};
     // The last answer's, for the call's end (trace_id only while someone listens to events).
     int attempts = 0;           // attempts made
