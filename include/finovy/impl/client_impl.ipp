@@ -263,6 +263,19 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
     const auto decision = decide(kind, resend_safe, can_renew);
     const auto now = steady_clock::now();
 
+    if (r.http_status != 0)
+    {
+        // A complete answer: the governor learns the server's pace, the budget gets its due. First,
+        // so that a throttle that starts the pacing is paced, not also backed off.
+        std::lock_guard lk(gov_mtx_);
+        rate_.on_answer(began, now, kind == failure_kind::throttled,
+                        std::chrono::duration_cast<steady_clock::duration>(r.retry_after));
+        rate_limited_.store(rate_.limited(), std::memory_order_relaxed);
+        slowed_.store(rate_.decreases(), std::memory_order_release);
+        if (!r.ec)
+            budget_.on_success(rs.budget_spent);
+    }
+
     next_step next;
     bool will_retry = false;
     bool budget_denied = false;
@@ -305,17 +318,6 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
                 }
             }
         }
-    }
-    if (r.http_status != 0)
-    {
-        // A complete answer: the governor learns the server's pace, the budget gets its due.
-        std::lock_guard lk(gov_mtx_);
-        rate_.on_answer(began, now, kind == failure_kind::throttled,
-                        std::chrono::duration_cast<steady_clock::duration>(r.retry_after));
-        rate_limited_.store(rate_.limited(), std::memory_order_relaxed);
-        slowed_.store(rate_.decreases(), std::memory_order_release);
-        if (!r.ec)
-            budget_.on_success(rs.budget_spent);
     }
     if (r.ec)
     {
