@@ -327,6 +327,21 @@ BOOST_AUTO_TEST_CASE(reading_is_lenient_on_absence_and_strict_on_kinds)
         json::value o = json::object{{"created", bad}};
         BOOST_CHECK_THROW(json::value_to<disk>(o), std::invalid_argument);
     }
+    // Times the conversion to time_point cannot hold (it counts nanoseconds: 1677 to 2262) are
+    // refused, not overflowed (UBSan reported these before).
+    for (auto far : {"9999-12-31T00:00:00Z", "0001-01-01T00:00:00Z", "2262-04-12T00:00:00Z"})
+    {
+        json::value o = json::object{{"created", far}};
+        BOOST_CHECK_THROW(json::value_to<disk>(o), std::invalid_argument);
+    }
+    for (auto ms : {std::int64_t{1'000'000'000'000'000}, std::numeric_limits<std::int64_t>::max(),
+                    std::numeric_limits<std::int64_t>::min()})
+    {
+        json::value o = json::object{{"id", "X"}, {"created_ms", ms}};
+        BOOST_CHECK_THROW(json::value_to<host>(o), std::invalid_argument);
+    }
+    BOOST_TEST((t("2199-12-31T23:59:59Z") > at_ms(0)));   // the bounds themselves are times
+    BOOST_TEST((t("1900-01-01T00:00:00Z") == at_ms(-2'208'988'800'000)));
     // Wrong kinds name the member.
     try
     {

@@ -3,6 +3,7 @@
 #define FINOVY_IMPL_DECODE_IPP
 
 #include <finovy/decode.hpp>
+#include <finovy/impl/internal/time_range.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -17,12 +18,10 @@ namespace detail {
 namespace json = boost::json;
 
 // Bounds of the numbers the client computes with. Past them a value is a bad response, not an
-// overflow: a time (2200-01-01T00:00:00Z), a token's lifetime (366 days; the client adds it to
+// overflow: a time (time_range.hpp), a token's lifetime (366 days; the client adds it to
 // steady_clock::now()), the size of a listing (it sizes page loops).
-inline constexpr std::int64_t max_time_ms = 7'258'118'400'000;
 inline constexpr std::int64_t max_token_lifetime_ms = 366LL * 24 * 3600 * 1000;
 inline constexpr std::int64_t max_total_counts = 10'000'000;
-static_assert(std::chrono::duration_cast<std::chrono::milliseconds>(time_point::duration::max()).count() > max_time_ms);
 
 // Reads one object's fields; the first failure is kept in `why`.
 class field_reader

@@ -4,6 +4,7 @@
 #ifndef FINOVY_IMPL_INTERNAL_JSON_IO_HPP
 #define FINOVY_IMPL_INTERNAL_JSON_IO_HPP
 
+#include <finovy/impl/internal/time_range.hpp>
 #include <finovy/models.hpp>
 
 #include <boost/json/value.hpp>
@@ -126,8 +127,8 @@ inline std::optional<time_point> parse_iso8601(std::string_view s)
         !digits(2, h) || !expect(":") || !digits(2, mi) || !expect(":") || !digits(2, sec))
         return std::nullopt;
     year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
-    if (!ymd.ok() || h > 23 || mi > 59 || sec > 59)
-        return std::nullopt;
+    if (!ymd.ok() || h > 23 || mi > 59 || sec > 59 || y < min_time_year || y > max_time_year)
+        return std::nullopt;   // (the years: past them the conversion to time_point overflows)
     nanoseconds frac{0};
     if (expect("."))
     {
@@ -261,7 +262,7 @@ private:
         {
             auto t = v->is_string() ? parse_iso8601(v->get_string()) : std::nullopt;
             if (!t)
-                bad(type_, key, "an ISO-8601 time");
+                bad(type_, key, "an ISO-8601 time from 1900 to 2200");
             return t;
         }
         std::string ms_key(key);
@@ -270,6 +271,8 @@ private:
         {
             std::int64_t ms = 0;
             get(ms_key, ms);
+            if (ms < min_time_ms || ms > max_time_ms)
+                bad(type_, ms_key, "milliseconds from 1900 to 2200");
             return time_point(duration_cast<time_point::duration>(milliseconds(ms)));
         }
         return std::nullopt;
