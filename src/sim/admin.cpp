@@ -59,6 +59,8 @@ boost::json::object to_json(const fault_options& f)
     return {
         {"latency_ms", f.latency.count()},
         {"latency_jitter_ms", f.latency_jitter.count()},
+        {"listing_lag_ms", f.listing_lag.count()},
+        {"listing_lag_jitter_ms", f.listing_lag_jitter.count()},
         {"http_error_rate", f.http_error_rate},
         {"malformed_rate", f.malformed_rate},
         {"truncated_rate", f.truncated_rate},
@@ -106,6 +108,10 @@ void merge_faults(fault_options& f, const boost::json::object& changes)
             out.latency = std::chrono::milliseconds(static_cast<long>(at_most(v, k, max_latency_ms)));
         else if (k == "latency_jitter_ms")
             out.latency_jitter = std::chrono::milliseconds(static_cast<long>(at_most(v, k, max_latency_ms)));
+        else if (k == "listing_lag_ms")
+            out.listing_lag = std::chrono::milliseconds(static_cast<long>(at_most(v, k, max_latency_ms)));
+        else if (k == "listing_lag_jitter_ms")
+            out.listing_lag_jitter = std::chrono::milliseconds(static_cast<long>(at_most(v, k, max_latency_ms)));
         else if (k == "http_error_rate")
             out.http_error_rate = rate(v, k);
         else if (k == "malformed_rate")
@@ -328,7 +334,8 @@ json::object world::config_json() const
     return {{"create_answers", opts_.create_answers == create_answer::host_id ? "id" : "true"}};
 }
 
-answer world::admin(std::string_view method, std::string_view path, std::string_view body, clock::time_point now)
+answer world::admin(std::string_view method, std::string_view path, std::string_view query, std::string_view body,
+                    clock::time_point now)
 {
     answer a;
     a.route = std::string(method) + " " + std::string(path);
@@ -424,6 +431,22 @@ answer world::admin(std::string_view method, std::string_view path, std::string_
                 t.real_name = r->get_bool();
             upsert_tenant(t, now);
             return ok(json::object{{"uuid", t.uuid}, {"balance", t.balance}, {"realName", t.real_name}});
+        }
+        if (path == "/__sim/hosts" && method == "GET")
+        {
+            auto uuid = query_param(query, "uuid");
+            if (!uuid || !find_tenant(*uuid))
+                return bad(400, "uuid: a tenant's uuid is required");
+            json::array arr;
+            for (const auto& h : hosts_of(std::string(*uuid)))
+                arr.push_back(json::object{{"id", h.id},
+                                           {"packageId", h.package_id},
+                                           {"imageId", h.image_id},
+                                           {"createTime", h.created_ms},
+                                           {"visibleTime", h.visible_ms},
+                                           {"status", h.status},
+                                           {"useType", h.use_type}});
+            return ok(json::object{{"hosts", std::move(arr)}});
         }
         if (path == "/__sim/hosts" && method == "POST")
         {

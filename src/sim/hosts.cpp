@@ -95,6 +95,9 @@ host_rec& world::create_host(tenant_state& t, const package_def& p, const image_
     h->img = &i;
     h->use_type = use_type;
     h->create_ms = now_ms;
+    h->visible_ms = now_ms + faults.listing_lag.count();
+    if (faults.listing_lag_jitter.count() > 0)
+        h->visible_ms += std::uniform_int_distribution<std::int64_t>(0, faults.listing_lag_jitter.count())(rng);
     h->expire_ms = expire_ms;
     h->account = i.name.find("Windows") != std::string::npos ? "administrator" : "root";
     h->password = random_text(8);
@@ -316,9 +319,26 @@ answer world::reboot(tenant_state& t, std::string_view id, clock::time_point now
 answer world::get_host(tenant_state& t, std::string_view id, clock::time_point now)
 {
     auto* h = find_host(t, id, now);
-    if (!h)
+    if (!h || !listed(*h, sim_ms(now)))
         return fail(1021, "机器不存在");
     return reply(host_json(*h, sim_ms(now)));
+}
+
+std::vector<host_record> world::hosts_of(const std::string& uuid)
+{
+    std::vector<host_record> out;
+    auto* t = find_tenant(uuid);
+    if (!t)
+        return out;
+    const auto now = clock::now();
+    const auto now_ms = sim_ms(now);
+    for (auto* h : t->hosts)
+    {
+        advance_host(*h, now, now_ms);
+        out.push_back({h->id, h->pkg->id, h->img->id, h->create_ms, h->visible_ms, visible_status(*h, now_ms),
+                       h->use_type});
+    }
+    return out;
 }
 
 answer world::list_hosts(tenant_state& t, std::string_view query, clock::time_point now)
@@ -333,13 +353,26 @@ answer world::list_hosts(tenant_state& t, std::string_view query, clock::time_po
         return fail(1001, "权限不足: 分页参数错误");
     std::int64_t page_size = std::min<std::int64_t>(*size, 25);   // "at most 25 per query"
     auto now_ms = sim_ms(now);
-    auto total = static_cast<std::int64_t>(t.hosts.size());
+    // Newest first, as in the documents' example; without the hosts the listing's lag hides, all
+    // among the newest (their lag is at most listing_lag + jitter).
+    const auto horizon = now_ms - faults.listing_lag.count() - faults.listing_lag_jitter.count();
+    std::vector<host_rec*> newest;   // listed, newest first, down to the first that cannot lag
+    std::size_t hidden = 0, tail = t.hosts.size();
+    for (; tail > 0 && t.hosts[tail - 1]->create_ms >= horizon; --tail)
+        if (listed(*t.hosts[tail - 1], now_ms))
+            newest.push_back(t.hosts[tail - 1]);
+        else
+            ++hidden;
+    auto total = static_cast<std::int64_t>(t.hosts.size() - hidden);
+    auto nth = [&](std::int64_t k) -> host_rec& {   // the k-th listed host, newest first
+        auto n = static_cast<std::size_t>(k);
+        return n < newest.size() ? *newest[n] : *t.hosts[tail - 1 - (n - newest.size())];
+    };
     json::array arr;
-    // Newest first, as in the documents' example.
     auto [first, last] = slice_of_page(*page, page_size, total);
     for (auto k = first; k < last; ++k)
     {
-        auto& h = *t.hosts[static_cast<std::size_t>(total - 1 - k)];
+        auto& h = nth(k);
         advance_host(h, now, now_ms);
         arr.push_back(host_json(h, now_ms));
     }

@@ -255,6 +255,8 @@ struct server::impl
                                                                               : "text/html");
             if (a.retry_after)
                 res.set(http::field::retry_after, std::to_string(*a.retry_after));
+            if (!a.date.empty())
+                res.set(http::field::date, a.date);
             res.keep_alive(req.keep_alive());
             res.body() = std::move(a.body);
             res.prepare_payload();
@@ -421,6 +423,11 @@ void server::advance_time(std::chrono::milliseconds simulated)
 void server::upsert_tenant(const tenant& t)
 {
     impl_->sync([this, &t] { impl_->world->upsert_tenant(t, clock::now()); });
+}
+
+std::vector<host_record> server::hosts(const std::string& uuid)
+{
+    return impl_->sync([&] { return impl_->world->hosts_of(uuid); });
 }
 
 std::vector<std::string> server::add_hosts(const std::string& uuid, std::size_t count, const std::string& package_id,

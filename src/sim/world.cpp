@@ -2,6 +2,8 @@
 // Tenants, tokens, routing, billing and the host endpoints of the simulator.
 #include "world.hpp"
 
+#include <cstdio>
+
 #include "fields.hpp"
 
 #include <algorithm>
@@ -208,8 +210,37 @@ answer world::fail(int code, std::string msg)
 // ---------------------------------------------------------------------------------------------
 // Routing.
 
+namespace {
+// An IMF-fixdate (RFC 9110 5.6.7) of simulated milliseconds since 1970.
+std::string http_date(std::int64_t ms)
+{
+    using namespace std::chrono;
+    const sys_seconds t{duration_cast<seconds>(milliseconds(ms))};
+    const auto days = floor<std::chrono::days>(t);
+    const year_month_day ymd{days};
+    const hh_mm_ss hms{t - days};
+    static constexpr const char* wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* mn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char out[40];
+    std::snprintf(out, sizeof out, "%s, %02u %s %04d %02ld:%02ld:%02ld GMT", wd[weekday(days).c_encoding()],
+                  static_cast<unsigned>(ymd.day()), mn[static_cast<unsigned>(ymd.month()) - 1],
+                  static_cast<int>(ymd.year()), static_cast<long>(hms.hours().count()),
+                  static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
+    return out;
+}
+}   // namespace
+
 answer world::handle(std::string_view method, std::string_view target, std::string_view body,
                      std::string_view token, clock::time_point now)
+{
+    auto a = handle_request(method, target, body, token, now);
+    a.date = http_date(sim_ms(now));
+    return a;
+}
+
+answer world::handle_request(std::string_view method, std::string_view target, std::string_view body,
+                             std::string_view token, clock::time_point now)
 {
     auto qpos = target.find('?');
     std::string_view path = target.substr(0, qpos);
@@ -217,7 +248,7 @@ answer world::handle(std::string_view method, std::string_view target, std::stri
 
     if (path.substr(0, 7) == "/__sim/")
     {
-        auto a = admin(method, path, body, now);
+        auto a = admin(method, path, query, body, now);
         a.faultable = false;
         return a;
     }

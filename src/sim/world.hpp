@@ -77,6 +77,7 @@ struct host_rec
     bool ever_started = false;
     bool billed = false;               // counted in owner->rate_per_hour
     std::int64_t create_ms = 0;
+    std::int64_t visible_ms = 0;       // listings and one/{id} show it from then (faults.listing_lag)
     std::optional<std::int64_t> expire_ms;
     std::string account, password, address, mac;
     int port = 0;
@@ -106,6 +107,7 @@ struct answer
     bool scripted = false;             // a scripted fault's answer: no random fault on top
     bool reset = false;                // reset the connection instead of answering
     std::optional<unsigned> retry_after;
+    std::string date;                  // the Date header: the simulated clock, as HTTP servers send it
 };
 
 // An nginx-like error page, what gateways answer.
@@ -151,6 +153,8 @@ public:
     std::vector<std::string> add_hosts(const std::string& uuid, std::size_t count, const std::string& package_id,
                                        const std::string& image_id, int status, clock::time_point now);
     const tenant& first_tenant() const { return tenants_.front()->cfg; }
+    // Every host of tenant `uuid`, lag or not, oldest first (tests' ground truth).
+    std::vector<host_record> hosts_of(const std::string& uuid);
 
 private:
     struct token_rec
@@ -170,6 +174,7 @@ private:
     double balance(tenant_state& t, std::int64_t now_ms);
     void advance_host(host_rec& h, clock::time_point now, std::int64_t now_ms);
     int visible_status(host_rec& h, std::int64_t now_ms);
+    bool listed(const host_rec& h, std::int64_t now_ms) const { return h.visible_ms <= now_ms; }
     bool advance_disk(disk_rec& d, clock::time_point now, std::int64_t now_ms);   // false: the disk is gone
     void purge_disks(tenant_state& t, clock::time_point now, std::int64_t now_ms);
     host_rec* find_host(tenant_state& t, std::string_view id, clock::time_point now);
@@ -193,6 +198,8 @@ private:
     std::vector<scripted_fault>::iterator find_script(std::string_view method, std::string_view path);
     answer scripted_answer(const scripted_fault& f, answer real);
 
+    answer handle_request(std::string_view method, std::string_view target, std::string_view body,
+                          std::string_view token, clock::time_point now);
     // Serves a /v1 request; `limit`: subject to the rate limit.
     answer route(std::string_view method, std::string_view path, std::string_view query, std::string_view body,
                  std::string_view token, clock::time_point now, bool limit);
@@ -218,7 +225,8 @@ private:
     answer update_disk(tenant_state& t, std::string_view body, clock::time_point now);
     answer disk_total(tenant_state& t, std::string_view area, clock::time_point now);
     json::object config_json() const;
-    answer admin(std::string_view method, std::string_view path, std::string_view body, clock::time_point now);
+    answer admin(std::string_view method, std::string_view path, std::string_view query, std::string_view body,
+                 clock::time_point now);
 
     options opts_;
     catalog catalog_;

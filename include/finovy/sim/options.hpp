@@ -79,6 +79,10 @@ struct fault_options
     rate_limit_answer rate_limit_mode = rate_limit_answer::api_code;     ///< 220025 or HTTP 429
     rate_limiter rate_limit_algorithm = rate_limiter::sliding_window;    ///< how requests are counted
     double pending_rate = 0;                       ///< creates answer 6005 "creation pending"
+    /// A new host shows in `mypage` and `one/{id}` only this long after it was made (simulated
+    /// time), as a listing served from a lagging replica would: plus a uniform part in [0, jitter].
+    std::chrono::milliseconds listing_lag{0};
+    std::chrono::milliseconds listing_lag_jitter{0};   ///< see listing_lag
     bool error_http_status = false;                ///< API errors carry a matching 4xx/5xx status
     std::vector<std::string> paths;                ///< only requests whose path contains one of these; empty: all
     std::vector<scripted_fault> script;            ///< scripted answers, consumed in order (see scripted_fault)
@@ -114,6 +118,18 @@ struct options
     fault_options faults;                          ///< the faults at start (changeable at run time)
     std::uint64_t seed = 0;                        ///< 0: seeded from the clock
     bool log_requests = false;                     ///< one line per request on stderr (never a token)
+};
+
+/// A host as the simulator knows it, whatever the listing's lag (server::hosts(), `GET /__sim/hosts`).
+struct host_record
+{
+    std::string id;                ///< its id
+    std::string package_id;        ///< the package it was made from
+    std::string image_id;          ///< its image
+    std::int64_t created_ms = 0;   ///< createTime: simulated milliseconds since 1970
+    std::int64_t visible_ms = 0;   ///< mypage and one/{id} show it from then
+    int status = 0;                ///< its status now
+    int use_type = 0;              ///< 0 pay-as-you-go, 1 fixed period
 };
 
 /// The tenants the simulator starts with when options::tenants is empty:

@@ -77,6 +77,10 @@ public:
                                        const std::string& package_id, const std::string& image_id,
                                        int status = 0);
 
+    /// Every host of tenant `uuid`, oldest first, including those the listing's lag still hides
+    /// (`GET /__sim/hosts?uuid=`): a test's ground truth.
+    std::vector<host_record> hosts(const std::string& uuid);
+
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
