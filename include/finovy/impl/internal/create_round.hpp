@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: BSL-1.0
+// One round of creates of one package and image (create.hpp), as a state machine without I/O:
+// the driver (create.ipp) lists, sends and sleeps as its actions say, and feeds it what happened.
+//
+//   start ──> list_marker ──marker──> send (the driver sends each entry it may take, concurrently)
+//         ──creates done──> [list ──listing──> sleep ──> list ...] ──> done
+//
+// - The marker is the newest host when the round begins (identify.hpp). Without it nothing is sent.
+// - An entry is sent only if its batch was not cancelled before: otherwise it is `cancelled` and
+//   never `unknown`. A cancelled batch never stops a create already sent.
+// - After the creates, if any entry holds a host whose id is unknown (`made`: answered `true`;
+//   `maybe`: the outcome is unknown), the new hosts are listed and identified. While `made`
+//   entries lack a host (the listing may lag the creates) the round sleeps and lists again, until
+//   appear_timeout; then they stay unresolved. `maybe` entries never prolong the round: a host
+//   that appears for them later is the journal's reconciliation's to find (reconcile.hpp).
+// - Identification uses the last listing only, so that what is final was unambiguous then.
+#ifndef FINOVY_IMPL_INTERNAL_CREATE_ROUND_HPP
+#define FINOVY_IMPL_INTERNAL_CREATE_ROUND_HPP
+
+#include <finovy/impl/internal/identify.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace finovy::detail {
+
+struct round_settings
+{
+    std::chrono::milliseconds appear_timeout{10'000};     // how long a made host may take to be listed
+    std::chrono::milliseconds first_relist{250};          // the first pause before listing again (doubles)
+    std::chrono::milliseconds max_relist{2'000};          // ... up to this
+};
+
+enum class round_step
+{
+    list_marker,   // list the first page
+    send,          // send the entries (may_send() says which)
+    list,          // list the hosts newer than the marker
+    sleep,         // then list again at `until`
+    done,
+};
+
+template <class Clock = std::chrono::steady_clock>
+class create_round
+{
+public:
+    using local_time = typename Clock::time_point;
+
+    struct action
+    {
+        round_step step = round_step::done;
+        local_time until{};
+    };
+
+    enum class state
+    {
+        waiting,     // not sent yet
+        sending,
+        known,       // created, id answered
+        made,        // created (`true`), id not known yet
+        maybe,       // outcome unknown
+        refused,     // the server refused, or it was not delivered: no host
+        cancelled,   // never sent
+    };
+
+    struct entry
+    {
+        std::size_t batch = 0;
+        state st = state::waiting;
+        std::string id;                     // known, or identified
+        time_window window;                 // when its host may have been made (server time)
+        std::vector<std::string> contested; // identification failed: the hosts it competes for
+        bool final = false;                 // nothing about it changes any more
+    };
+
+    create_round(std::vector<std::size_t> batches_of_entries, round_settings s) : settings_(s)
+    {
+        entries_.resize(batches_of_entries.size());
+        for (std::size_t i = 0; i < entries_.size(); ++i)
+            entries_[i].batch = batches_of_entries[i];
+    }
+
+    const std::vector<entry>& entries() const noexcept { return entries_; }
+    const listing_marker& marker() const noexcept { return marker_; }
+    bool failed() const noexcept { return failed_; }   // the marker could not be listed: nothing sent
+    std::size_t listings() const noexcept { return listings_; }
+
+    action start() { return {round_step::list_marker}; }
+
+    // The first page of the listing, or nullptr if it could not be had.
+    action on_marker(const host_page* first)
+    {
+        if (!first)
+        {
+            failed_ = true;
+            for (auto& e : entries_)
+                finish(e, state::cancelled);
+            return {round_step::done};
+        }
+        marker_ = listing_marker::of(*first);
+        return {round_step::send};
+    }
+
+    // Every waiting entry of `batch` is withdrawn.
+    void cancel_batch(std::size_t batch)
+    {
+        for (auto& e : entries_)
+            if (e.batch == batch && e.st == state::waiting)
+                finish(e, state::cancelled);
+    }
+
+    // True when entry i is to be sent now (it is then `sending`); false if it was withdrawn.
+    bool may_send(std::size_t i)
+    {
+        auto& e = entries_[i];
+        if (e.st != state::waiting)
+            return false;
+        e.st = state::sending;
+        return true;
+    }
+
+    // The server's clock may have read `earliest` when the request left.
+    void on_sent(std::size_t i, std::optional<time_point> earliest) { entries_[i].window.earliest = earliest; }
+
+    // The create's outcome: `st` known (with `id`), made, maybe or refused; the server's clock read
+    // at most `latest` when the answer (or the failure) came.
+    void on_answer(std::size_t i, state st, std::string id, std::optional<time_point> latest)
+    {
+        auto& e = entries_[i];
+        e.window.latest = latest;
+        if (st == state::known)
+            e.id = std::move(id);
+        if (st == state::known || st == state::refused)
+            finish(e, st);
+        else
+            e.st = st;
+    }
+
+    // Every entry was sent or withdrawn.
+    action on_creates_done(local_time now)
+    {
+        for (auto& e : entries_)
+            if (e.st == state::waiting || e.st == state::sending)
+                finish(e, state::cancelled);   // (the driver sends or withdraws each: defensive)
+        appear_by_ = now + settings_.appear_timeout;
+        pause_ = settings_.first_relist;
+        return unresolved() ? action{round_step::list} : settle();
+    }
+
+    // The hosts newer than the marker, or nullptr if the listing failed. `sig`: the traits of the
+    // package and image (nullptr if they are not known: nothing can be identified). `claimed`:
+    // ids nobody else may take.
+    action on_listing(const std::vector<host>* newer, const host_signature* sig,
+                      const std::unordered_set<std::string>& claimed, local_time now)
+    {
+        ++listings_;
+        if (newer && sig)
+        {
+            assign_from(*newer, *sig, claimed);
+            if (made_missing_ == 0)
+                return settle();
+        }
+        if (now + pause_ >= appear_by_)
+            return settle();
+        action a{round_step::sleep, now + pause_};
+        pause_ = std::min(pause_ * 2, settings_.max_relist);
+        return a;
+    }
+
+    action on_slept() { return {round_step::list}; }
+
+private:
+    bool unresolved() const
+    {
+        return std::any_of(entries_.begin(), entries_.end(),
+                           [](const entry& e) { return e.st == state::made || e.st == state::maybe; });
+    }
+
+    void finish(entry& e, state st)
+    {
+        e.st = st;
+        e.final = true;
+    }
+
+    // Identification over the whole listing, replacing what an earlier listing said.
+    void assign_from(const std::vector<host>& newer, const host_signature& sig,
+                     const std::unordered_set<std::string>& claimed)
+    {
+        std::unordered_set<std::string> ours;   // answered ids of this round
+        for (const auto& e : entries_)
+            if (e.st == state::known)
+                ours.insert(e.id);
+        candidates_.clear();
+        std::vector<time_point> times;
+        for (const auto& h : newer)
+            if (marker_.newer(h) && sig.matches(h) && !claimed.count(h.id) && !ours.count(h.id))
+            {
+                candidates_.push_back(h.id);
+                times.push_back(h.created);
+            }
+        std::vector<claim> claims;
+        claim_of_.clear();
+        for (std::size_t i = 0; i < entries_.size(); ++i)
+            if (entries_[i].st == state::made || entries_[i].st == state::maybe)
+            {
+                claims.push_back({entries_[i].st == state::made ? claim_kind::made : claim_kind::maybe,
+                                  entries_[i].window});
+                claim_of_.push_back(i);
+            }
+        auto found = identify(claims, times);
+        made_missing_ = found.made_missing;
+        for (std::size_t k = 0; k < claims.size(); ++k)
+        {
+            auto& e = entries_[claim_of_[k]];
+            e.id = found.host[k] ? candidates_[*found.host[k]] : std::string();
+            e.contested.clear();
+            for (auto h : found.contested[k])
+                e.contested.push_back(candidates_[h]);
+        }
+    }
+
+    // The last listing's word is final.
+    action settle()
+    {
+        for (auto& e : entries_)
+            if (e.st == state::made || e.st == state::maybe)
+                e.final = true;
+        return {round_step::done};
+    }
+
+    round_settings settings_;
+    std::vector<entry> entries_;
+    listing_marker marker_;
+    bool failed_ = false;
+    local_time appear_by_{};
+    std::chrono::milliseconds pause_{};
+    std::size_t made_missing_ = 0;
+    std::size_t listings_ = 0;
+    std::vector<std::string> candidates_;
+    std::vector<std::size_t> claim_of_;
+};
+
+}   // namespace finovy::detail
+
+#endif
