@@ -20,7 +20,7 @@ asio::awaitable<void> co_main(finovy::client& api)
     opts.target = finovy::host_status::running;   // power each on and wait for 2
     opts.hub.interval = 5s;                       // a polling round every 5 s (the vendor suggests 15 s)
     opts.wait.timeout = 5min;                     // per host
-    opts.concurrency = 4;                         // creates in flight at once
+    opts.create.concurrency = 4;                         // creates in flight at once
     auto fleet = co_await finovy::async_create_hosts_and_wait(api, pkg.id, img->id, 5, opts);
 
     for (const auto& h : fleet)

@@ -38,6 +38,8 @@
 #include <finovy/client_options.hpp>
 #include <finovy/configuration.hpp>
 #include <finovy/create.hpp>
+#include <finovy/create_journal.hpp>
+#include <finovy/create_options.hpp>
 #include <finovy/credentials.hpp>
 #include <finovy/decode.hpp>
 #include <finovy/diagnostics.hpp>
@@ -49,6 +51,7 @@
 #include <finovy/metrics.hpp>
 #include <finovy/models.hpp>
 #include <finovy/rate_limit.hpp>
+#include <finovy/reconcile.hpp>
 #include <finovy/secret.hpp>
 #include <finovy/stats.hpp>
 #include <finovy/wait.hpp>

@@ -57,19 +57,6 @@ std::string_view to_string(fleet_state s)
     return "unknown";
 }
 
-std::string_view to_string(finovy::created_host::outcome o)
-{
-    using enum finovy::created_host::outcome;
-    switch (o)
-    {
-    case created: return "created";
-    case refused: return "refused";
-    case unknown: return "unknown";
-    case cancelled: return "cancelled";
-    }
-    return "unknown";
-}
-
 bool was_cancelled(const finovy::created_host& h)
 {
     return h.result == finovy::created_host::outcome::cancelled || h.error == asio::error::operation_aborted;
@@ -174,7 +161,7 @@ asio::awaitable<void> fleet_registry::provision(std::shared_ptr<fleet> f)
         o.target = finovy::host_status::running;
         o.wait = settings_.wait;
         o.hub = settings_.hub;
-        o.concurrency = settings_.create_concurrency;
+        o.create.concurrency = settings_.create_concurrency;
         o.wait.on_observe = [f](const finovy::host& h) { f->seen[h.id] = h; };   // progress for GET
         // Built in its own statement: no temporary lives across the co_await (GCC 12).
         auto op = finovy::async_create_hosts_and_wait(api_, f->spec.package, f->spec.image, f->spec.count,

@@ -1,28 +1,50 @@
 // SPDX-License-Identifier: BSL-1.0
 /// \file
-/// Creating hosts and learning which they are: one, or a fleet at a time.
+/// Creating hosts and learning which they are, without ever claiming a host the batch did not buy
+/// nor forgetting one it did: one host, or a batch at a time.
 ///
+/// <b>Rounds.</b> Creates of one package and image by one client go in rounds: concurrent
+/// batches that wait for the same package and image share the next round. A round lists the
+/// first page of the account (its *marker*: the newest host then), sends its creates, and, when
+/// some created host's id is not known, lists the hosts newer than the marker and identifies them.
 /// createquantity answers `true` in the seed documents (no id) and the new host's id in the newer
-/// vendor page; the client learns which from the first answer. With ids, a batch of n creates costs
-/// n requests and nothing else. With `true`, the client lists the account once before and once
-/// after a whole round of creates (O(pages), not O(n x pages)) and hands out the hosts that
-/// appeared. Rounds of one client are serialized and concurrent requests for the same package and
-/// image share a round (two hundred concurrent async_create_host_resolved() calls cost about three
-/// listings), so that concurrent batches in one client each get distinct hosts. What no client can
-/// know: hosts created meanwhile in the same account by another program. New hosts beyond those
-/// expected are told apart by package (cpu, memory, disk, GPUs), image and creation time; when that
-/// is not enough, the entries concerned report client_errc::host_not_resolved (the hosts were still
-/// created). Do not mix direct creates (client::async_create_pay_as_you_go_host()) of the same
-/// package through the same client with these.
+/// vendor page; either is handled, per answer. With ids and no lost answer, a round costs its
+/// creates and one request; otherwise one more listing of the new hosts' pages (O(new hosts / 25),
+/// not O(account)).
 ///
-/// Never more than n are bought: a create that may have reached the server is never resent; its
-/// entry reports client_errc::outcome_unknown, unless the listing after the round shows the host
-/// (then it is reported created). Throttled creates (220025/429) are resent, paced by the rate
-/// governor: the server did not act on them.
+/// <b>Identification that never guesses.</b> A listed host is the round's only if it is newer
+/// than the marker (createTime is the server's own clock, and the listing is newest first), has
+/// the package's traits and the image's system (always checked), was made within the window of
+/// one of the round's creates (the server's time from its Date header, within
+/// create_options::clock_margin), and is claimed by nobody else. Hosts and the creates they could
+/// belong to form groups; in a group where the hosts outnumber the creates, none is taken: those
+/// entries are client_errc::host_not_resolved (created) or `unknown`, with the hosts in
+/// created_host::candidates. Entries whose answer was lost (`unknown`) are matched by the same
+/// rules, in both answer modes. A host the server said it made but the listing does not show yet
+/// (the listing may lag) is waited for: the round lists again until
+/// create_options::appear_timeout.
+///
+/// <b>Never more than requested; never abandoned.</b> A create that may have reached the server is
+/// never resent (throttled creates, which the server did not act on, are, paced by the rate
+/// governor). Cancelling a batch sends nothing more (those entries are `cancelled`, never
+/// `unknown`) but lets the creates already sent finish, within their own deadline, and identifies
+/// their hosts: the completion waits for them. With create_options::journal each intent is
+/// recorded durably before its create is sent (create_journal.hpp), so that a crash forgets
+/// nothing: async_reconcile() (reconcile.hpp) settles what was left open.
+///
+/// <b>Limits.</b> What no client can know: a host of the same package and image that another
+/// program makes within a create's window is indistinguishable from the create's own; an `unknown`
+/// entry may then be given it (never one of another package or image, nor one older than the
+/// round). Hosts another program made less than create_options::clock_margin before the round
+/// that the listing did not show yet (lag) are likewise indistinguishable. Without a Date header
+/// the windows are unbounded and only the marker and the counts decide. Do not mix direct creates
+/// (client::async_create_pay_as_you_go_host()) of the same package and image through the same
+/// client with these: they are not part of any round.
 #ifndef FINOVY_CREATE_HPP
 #define FINOVY_CREATE_HPP
 
 #include <finovy/client.hpp>
+#include <finovy/create_options.hpp>
 #include <finovy/detail/composed.hpp>
 #include <finovy/wait.hpp>
 #include <finovy/watch_hub.hpp>
@@ -34,66 +56,20 @@
 
 namespace finovy {
 
-/// What happened to one host of a batch.
-struct created_host
-{
-    /// The outcome of one create.
-    enum class outcome
-    {
-        created,    ///< the server made it; `id` is set unless `error` is client_errc::host_not_resolved
-        refused,    ///< the server refused: `error` is its code (6002, 7005, 1037, ...), or the client's reason
-        unknown,    ///< it may have been made: `error` is client_errc::outcome_unknown; check the account before retrying
-        cancelled,  ///< not sent: the batch was cancelled first
-    };
-    outcome result = outcome::cancelled;   ///< see outcome
-    std::string id;                        ///< the new host's id, when known
-    std::optional<host> details;           ///< the host as last seen, when the batch saw it (listing, wait)
-    /// Why it is not a plain success: the refusal's code, client_errc::outcome_unknown,
-    /// client_errc::host_not_resolved, `asio::error::operation_aborted`; for the `_and_wait`
-    /// functions, also the wait's failure (client_errc::timeout, client_errc::unexpected_status...).
-    error_code error;
-
-    /// Created, identified, and (for the `_and_wait` functions) at the target.
-    bool ok() const noexcept { return result == outcome::created && !id.empty() && !error; }
-};
-
-/// How a batch creates.
-struct create_options
-{
-    std::size_t concurrency = 8;   ///< creates in flight at once
-};
-
-/// How async_create_hosts_and_wait() creates and waits.
-struct create_wait_options
-{
-    host_status target = host_status::running;   ///< running: power each on and wait; off: wait until ready
-    wait_options wait{};                         ///< per host: first_delay, timeout, fail_on, on_observe...
-    hub_options hub{};                           ///< the shared polling: interval, requests in flight
-    std::size_t concurrency = 8;                 ///< creates in flight at once
-};
-
-/// The number of entries that are ok().
-inline std::size_t created_count(const std::vector<created_host>& hosts) noexcept
-{
-    std::size_t n = 0;
-    for (const auto& h : hosts)
-        n += h.ok() ? 1 : 0;
-    return n;
-}
-
 /// \cond FINOVY_INTERNAL
 namespace detail {
-FINOVY_DECL void start_create_hosts(impl_ptr, std::string package_id, std::string image_id, std::size_t count,
-                                    create_options, call_context, diagnostics*, handler_for<std::vector<created_host>>);
-FINOVY_DECL void start_create_fixed_period_hosts(impl_ptr, std::string package_id, std::string image_id,
-                                                 rental_period period, std::size_t count, create_options, call_context,
-                                                 diagnostics*, handler_for<std::vector<created_host>>);
-FINOVY_DECL void start_create_hosts_and_wait(impl_ptr, std::string package_id, std::string image_id,
-                                             std::size_t count, create_wait_options, call_context, diagnostics*,
-                                             handler_for<std::vector<created_host>>);
-FINOVY_DECL void start_create_resolved(impl_ptr, std::string package_id, std::string image_id, bool wait,
-                                       host_status target, wait_options, call_context, diagnostics*,
-                                       handler_for<host>);
+// What a batch creates, and (for the `_and_wait` functions) waits for.
+struct batch_spec
+{
+    std::string package_id, image_id;
+    std::size_t count = 0;
+    std::optional<rental_period> period;   // fixed-period hosts
+    create_options create;
+    std::optional<create_wait_options> wait;
+};
+FINOVY_DECL void start_create_batch(impl_ptr, batch_spec, call_context, diagnostics*,
+                                    handler_for<std::vector<created_host>>);
+FINOVY_DECL void start_create_one(impl_ptr, batch_spec, call_context, diagnostics*, handler_for<host>);
 }   // namespace detail
 /// \endcond
 
@@ -101,68 +77,84 @@ FINOVY_DECL void start_create_resolved(impl_ptr, std::string package_id, std::st
  * \brief Creates `count` pay-as-you-go hosts of package `package_id` with image `image_id`, and
  * learns their ids.
  * \details Each entry of the result says what happened to one host (created_host); never more
- * than `count` are bought. See the file's description for the cost in requests.
+ * than `count` are bought. See the file's description for the rules and the cost in requests.
  *
  * \par Handler signature
  * `void(error_code, std::vector<created_host>)` with one entry per requested host, in no particular
- * order. The error_code is set only when the batch as a whole failed (the listing before the
- * creates failed: a closed client, say) or was cancelled; the entries still say what happened to
- * each host, even then (use `as_tuple` to see them when cancelling).
+ * order. The error_code is set only when the batch was cancelled, or when the listing that begins
+ * its round failed (nothing was then sent: every entry is `cancelled` with that error); the
+ * entries say what happened to each host even then (use `as_tuple` to see them).
+ * \par co_await
+ * With the default token, `co_await` returns the entries and throws error_with_diagnostics when
+ * the error_code is set (the entries are then lost: use `as_tuple` to keep them when cancelling).
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
  * `terminal` and `partial`, for the batch as a whole; it completes with
  * `asio::error::operation_aborted`. A batch whose round has not started is withdrawn: nothing is
- * sent. Otherwise no further create is sent (those entries are `cancelled`); creates in flight are
- * aborted when the server answers ids (their entries `unknown`), and are let finish and identified
- * by the round's listing when it answers `true`, which delays the completion by that listing.
+ * sent. Otherwise no further create is sent (those entries are `cancelled`) and the creates
+ * already sent are let finish, within their own deadline, and identified: the completion waits
+ * for them, and for the listing that identifies them.
  * \par Errors
- * Of the batch: the listing's error, `asio::error::operation_aborted`. Of each entry
- * (created_host::error): the API's refusals (1037, 6002, 6003, 7005...), client_errc::invalid_argument
- * for a malformed id, client_errc::outcome_unknown, client_errc::host_not_resolved, and any error of
+ * Of the batch: the marker listing's error, `asio::error::operation_aborted`. Of each entry
+ * (created_host::error, with created_host::diag): the API's refusals (1037, 6002, 6003, 7005...),
+ * client_errc::invalid_argument for a malformed id, client_errc::outcome_unknown,
+ * client_errc::host_not_resolved, the journal's error, and any error of
  * client::async_create_pay_as_you_go_host().
  * \par Thread safety
  * As the client's functions: safe to call concurrently on a client with
- * client_options::thread_safe; concurrent batches in one client each get their own hosts.
+ * client_options::thread_safe; concurrent batches in one client never claim the same host.
  * \par Object lifetimes
- * The ids and `opts` are copied; `ctx`'s call_options apply to each request (creates and listings,
- * always in the foreground lane) and its diagnostics, which must outlive the operation, say why a
- * batch failed. The batch keeps the client's internals alive.
+ * The ids and `opts` are copied (the journal is shared); `ctx`'s call_options apply to each
+ * request (creates and listings, always in the foreground lane) and its diagnostics, which must
+ * outlive the operation, say why a batch failed. The batch keeps the client's internals alive.
  */
-///@{
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_hosts(client& c, std::string_view package_id, std::string_view image_id, std::size_t count,
                         create_options opts, call_context ctx, CompletionToken&& token = {})
 {
-    return detail::initiate_composed<std::vector<created_host>>(c, &detail::start_create_hosts, token,
-                                                                std::string(package_id), std::string(image_id),
-                                                                count, opts, ctx);
+    return detail::initiate_composed<std::vector<created_host>>(
+        c, &detail::start_create_batch, token,
+        detail::batch_spec{std::string(package_id), std::string(image_id), count, std::nullopt, std::move(opts), {}},
+        ctx);
 }
+
+/**
+ * \brief Creates `count` pay-as-you-go hosts, as the overload with a call_context does, with the
+ * client's default call options and no diagnostics of the batch (each entry has its own).
+ * \par Handler signature
+ * `void(error_code, std::vector<created_host>)`, as the other overload.
+ * \par co_await
+ * Returns the entries; throws error_with_diagnostics when the batch was cancelled or its marker
+ * listing failed.
+ */
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_hosts(client& c, std::string_view package_id, std::string_view image_id, std::size_t count,
                         create_options opts = {}, CompletionToken&& token = {})
 {
-    return async_create_hosts(c, package_id, image_id, count, opts, call_context{},
+    return async_create_hosts(c, package_id, image_id, count, std::move(opts), call_context{},
                               std::forward<CompletionToken>(token));
 }
-///@}
 
 /**
  * \brief Creates `count` fixed-period hosts (client::async_create_fixed_period_host(), which
- * answers each id: no listing). Each is paid up front; none is bought twice.
+ * answers each id), in rounds as async_create_hosts() does. Each is paid up front; none is bought
+ * twice.
  *
  * \par Handler signature
  * `void(error_code, std::vector<created_host>)` with one entry per requested host. The error_code
- * is set only when the batch was cancelled.
+ * is set as for async_create_hosts().
+ * \par co_await
+ * Returns the entries; throws error_with_diagnostics when the batch was cancelled or its marker
+ * listing failed.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
- * `terminal` and `partial`, for the batch as a whole: no further create is sent (those entries
- * are `cancelled`), creates in flight are aborted (their entries `unknown`), and the batch
- * completes promptly with `asio::error::operation_aborted`.
+ * As async_create_hosts(): no further create is sent, those sent are let finish.
  * \par Errors
  * Of each entry (created_host::error): the API's refusals (1037, 6002, 7005, 9000, 9001...),
- * client_errc::invalid_argument, client_errc::outcome_unknown, and any error of
+ * client_errc::invalid_argument, client_errc::outcome_unknown (then matched against the listing
+ * like any lost answer), the journal's error, and any error of
  * client::async_create_fixed_period_host().
  * \par Thread safety
  * As the client's functions: safe to call concurrently on a client with
@@ -170,36 +162,47 @@ auto async_create_hosts(client& c, std::string_view package_id, std::string_view
  * \par Object lifetimes
  * As async_create_hosts().
  */
-///@{
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_fixed_period_hosts(client& c, std::string_view package_id, std::string_view image_id,
                                      rental_period period, std::size_t count, create_options opts, call_context ctx,
                                      CompletionToken&& token = {})
 {
-    return detail::initiate_composed<std::vector<created_host>>(c, &detail::start_create_fixed_period_hosts, token,
-                                                                std::string(package_id), std::string(image_id),
-                                                                period, count, opts, ctx);
+    return detail::initiate_composed<std::vector<created_host>>(
+        c, &detail::start_create_batch, token,
+        detail::batch_spec{std::string(package_id), std::string(image_id), count, period, std::move(opts), {}}, ctx);
 }
+
+/**
+ * \brief Creates `count` fixed-period hosts, as the overload with a call_context does, with the
+ * client's default call options.
+ * \par Handler signature
+ * `void(error_code, std::vector<created_host>)`, as the other overload.
+ * \par co_await
+ * Returns the entries; throws error_with_diagnostics when the batch was cancelled or its marker
+ * listing failed.
+ */
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_fixed_period_hosts(client& c, std::string_view package_id, std::string_view image_id,
                                      rental_period period, std::size_t count, create_options opts = {},
                                      CompletionToken&& token = {})
 {
-    return async_create_fixed_period_hosts(c, package_id, image_id, period, count, opts, call_context{},
+    return async_create_fixed_period_hosts(c, package_id, image_id, period, count, std::move(opts), call_context{},
                                            std::forward<CompletionToken>(token));
 }
-///@}
 
 /**
  * \brief Creates `count` hosts as async_create_hosts() does, then powers each on and waits for it
  * to run (or waits for it to be ready, off) through one watch_hub.
  * \details A round of polling costs O(pages) however many hosts. Each entry's `details` is the host
  * as last seen; an entry whose wait failed keeps its id and outcome `created`, with the wait's
- * error (so it is not ok()).
+ * error and diagnostics (so it is not ok()). The waits tolerate "host not found" for
+ * create_options::not_found_grace: a new host may not be readable at once.
  *
  * \par Handler signature
  * `void(error_code, std::vector<created_host>)` with one entry per requested host. The error_code
  * is set as for async_create_hosts().
+ * \par co_await
+ * Returns the entries; throws error_with_diagnostics when the error_code is set.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -214,19 +217,30 @@ auto async_create_fixed_period_hosts(client& c, std::string_view package_id, std
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * As async_create_hosts(); what create_wait_options::wait's `on_observe` refers to must outlive
- * the operation.
+ * As async_create_hosts(); what create_wait_options::wait's `on_observe` refers to, and
+ * create_wait_options::shared_hub, must outlive the operation.
  */
-///@{
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_hosts_and_wait(client& c, std::string_view package_id, std::string_view image_id,
                                  std::size_t count, create_wait_options opts, call_context ctx,
                                  CompletionToken&& token = {})
 {
-    return detail::initiate_composed<std::vector<created_host>>(c, &detail::start_create_hosts_and_wait, token,
-                                                                std::string(package_id), std::string(image_id),
-                                                                count, std::move(opts), ctx);
+    auto create = opts.create;
+    return detail::initiate_composed<std::vector<created_host>>(
+        c, &detail::start_create_batch, token,
+        detail::batch_spec{std::string(package_id), std::string(image_id), count, std::nullopt, std::move(create),
+                           std::move(opts)},
+        ctx);
 }
+
+/**
+ * \brief Creates and waits as the overload with a call_context does, with the client's default
+ * call options.
+ * \par Handler signature
+ * `void(error_code, std::vector<created_host>)`, as the other overload.
+ * \par co_await
+ * Returns the entries; throws error_with_diagnostics when the error_code is set.
+ */
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_hosts_and_wait(client& c, std::string_view package_id, std::string_view image_id,
                                  std::size_t count, create_wait_options opts = {}, CompletionToken&& token = {})
@@ -234,14 +248,17 @@ auto async_create_hosts_and_wait(client& c, std::string_view package_id, std::st
     return async_create_hosts_and_wait(c, package_id, image_id, count, std::move(opts), call_context{},
                                        std::forward<CompletionToken>(token));
 }
-///@}
 
 /**
  * \brief Creates one pay-as-you-go host, as a batch of one, and returns it as listed (or read,
  * when the server answered its id).
  *
  * \par Handler signature
- * `void(error_code, host)`; on failure the host is value-initialized.
+ * `void(error_code, host)`; on failure the host is value-initialized, except that its `id` is set
+ * when the host was made but could not be read.
+ * \par co_await
+ * Returns the host; throws error_with_diagnostics on failure, with the create's diagnostics (the
+ * server's code, msg, HTTP status and traceId).
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -249,36 +266,65 @@ auto async_create_hosts_and_wait(client& c, std::string_view package_id, std::st
  * `asio::error::operation_aborted`.
  * \par Errors
  * The entry's: the refusal's code, client_errc::outcome_unknown, client_errc::host_not_resolved
- * (the host was created but could not be told apart), `asio::error::operation_aborted`; the
- * batch's (the listing's error); or the error reading the host whose id the server answered.
+ * (made, but it could not be told apart: the diagnostics name the candidates),
+ * `asio::error::operation_aborted`; the batch's (the marker listing's error); or the error reading
+ * the host whose id the server answered.
  * \par Thread safety
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe; concurrent calls each get their own host and share rounds.
  * \par Object lifetimes
- * As async_create_hosts().
+ * As async_create_hosts(); `ctx`'s diagnostics must outlive the operation.
  */
-///@{
+template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+auto async_create_host_resolved(client& c, std::string_view package_id, std::string_view image_id,
+                                create_options opts, call_context ctx, CompletionToken&& token = {})
+{
+    return detail::initiate_composed<host>(
+        c, &detail::start_create_one, token,
+        detail::batch_spec{std::string(package_id), std::string(image_id), 1, std::nullopt, std::move(opts), {}}, ctx);
+}
+
+/**
+ * \brief Creates one host, as the overload with create_options does, with default options.
+ * \par Handler signature
+ * `void(error_code, host)`, as the other overload.
+ * \par co_await
+ * Returns the host; throws error_with_diagnostics on failure.
+ */
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_create_host_resolved(client& c, std::string_view package_id, std::string_view image_id,
                                 call_context ctx, CompletionToken&& token = {})
 {
-    return detail::initiate_composed<host>(c, &detail::start_create_resolved, token, std::string(package_id),
-                                           std::string(image_id), false, host_status::off, wait_options{}, ctx);
+    return async_create_host_resolved(c, package_id, image_id, create_options{}, ctx,
+                                      std::forward<CompletionToken>(token));
 }
+
+/**
+ * \brief Creates one host, as the overload with create_options does, with default options and the
+ * client's default call options.
+ * \par Handler signature
+ * `void(error_code, host)`, as the other overloads.
+ * \par co_await
+ * Returns the host; throws error_with_diagnostics on failure.
+ */
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_create_host_resolved(client& c, std::string_view package_id, std::string_view image_id,
                                 CompletionToken&& token = {})
 {
-    return async_create_host_resolved(c, package_id, image_id, call_context{}, std::forward<CompletionToken>(token));
+    return async_create_host_resolved(c, package_id, image_id, create_options{}, call_context{},
+                                      std::forward<CompletionToken>(token));
 }
-///@}
 
 /**
  * \brief Creates one host as async_create_host_resolved() does, then waits for it to be off
- * (ready), or powers it on and waits for 2 when `target` is running (as async_power_on_and_wait()).
+ * (ready), or powers it on and waits for 2 when `opts.target` is running (as
+ * async_power_on_and_wait()).
  *
  * \par Handler signature
  * `void(error_code, host)` with the host as last seen, also on failure.
+ * \par co_await
+ * Returns the host; throws error_with_diagnostics on failure, with the diagnostics of the create
+ * or of the wait, whichever failed.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -291,24 +337,35 @@ auto async_create_host_resolved(client& c, std::string_view package_id, std::str
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * As async_create_hosts(); what `opts.on_observe` refers to must outlive the operation.
+ * As async_create_hosts(); what `opts.wait.on_observe` refers to must outlive the operation.
+ * `opts.hub` and `opts.shared_hub` are not used: one host is polled on its own.
  */
-///@{
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_create_host_and_wait(client& c, std::string_view package_id, std::string_view image_id,
-                                host_status target, wait_options opts, call_context ctx, CompletionToken&& token = {})
+                                create_wait_options opts, call_context ctx, CompletionToken&& token = {})
 {
-    return detail::initiate_composed<host>(c, &detail::start_create_resolved, token, std::string(package_id),
-                                           std::string(image_id), true, target, std::move(opts), ctx);
+    auto create = opts.create;
+    return detail::initiate_composed<host>(c, &detail::start_create_one, token,
+                                           detail::batch_spec{std::string(package_id), std::string(image_id), 1,
+                                                              std::nullopt, std::move(create), std::move(opts)},
+                                           ctx);
 }
+
+/**
+ * \brief Creates one host and waits, as the overload with a call_context does, with the client's
+ * default call options.
+ * \par Handler signature
+ * `void(error_code, host)`, as the other overload.
+ * \par co_await
+ * Returns the host; throws error_with_diagnostics on failure.
+ */
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_create_host_and_wait(client& c, std::string_view package_id, std::string_view image_id,
-                                host_status target, wait_options opts = {}, CompletionToken&& token = {})
+                                create_wait_options opts = {}, CompletionToken&& token = {})
 {
-    return async_create_host_and_wait(c, package_id, image_id, target, std::move(opts), call_context{},
+    return async_create_host_and_wait(c, package_id, image_id, std::move(opts), call_context{},
                                       std::forward<CompletionToken>(token));
 }
-///@}
 
 }   // namespace finovy
 

@@ -24,7 +24,9 @@
 #if !defined(FINOVY_SRC_PART) || FINOVY_SRC_PART == 2
 // Composed operations: waits, the watch hub, whole listings, creates.
 #include <finovy/impl/create.ipp>
+#include <finovy/impl/create_journal.ipp>
 #include <finovy/impl/listing.ipp>
+#include <finovy/impl/reconcile.ipp>
 #include <finovy/impl/wait.ipp>
 #include <finovy/impl/watch_hub.ipp>
 #endif

@@ -48,6 +48,9 @@ struct wait_options
     std::chrono::milliseconds timeout{600'000};       ///< the whole wait, then client_errc::timeout
     std::vector<host_status> fail_on;                 ///< statuses that end the wait at once (5, expired, always does)
     int max_consecutive_errors = 5;                   ///< failed polls that may pass, tolerated in a row
+    /// "Host not found" (1021) is tolerated this long from the start of the wait, like a failed
+    /// poll that may pass: a host just created may not be readable at once. 0: it ends the wait.
+    std::chrono::milliseconds not_found_grace{0};
     /// Called with every observation of the host (for progress displays), on the wait's strand
     /// (standalone waits) or the hub's strand; it must not block. An exception it throws ends
     /// that wait with client_errc::bad_response (nothing else).

@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(reached_and_every_shortcut)
 {
     run([&]() -> asio::awaitable<void> {
         client c(co_await asio::this_coro::executor, options());
-        auto created = co_await async_create_host_and_wait(c, "Ofc2C4G8xx", "4005", host_status::off, quick());
+        auto created = co_await async_create_host_and_wait(c, "Ofc2C4G8xx", "4005", {.target = host_status::off, .wait = quick()});
         BOOST_TEST((created.status == host_status::off));
         auto id = created.id;
         auto on = co_await async_power_on_and_wait(c, id, quick());
@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(reached_and_every_shortcut)
         // A plain wait on a host already there completes at the first look.
         auto same = co_await async_wait_for_status(c, id, host_status::off, quick());
         BOOST_TEST(same.id == id);
-        auto running = co_await async_create_host_and_wait(c, "Ofc2C4G8xx", "4005", host_status::running, quick());
+        auto running = co_await async_create_host_and_wait(c, "Ofc2C4G8xx", "4005", {.target = host_status::running, .wait = quick()});
         BOOST_TEST((running.status == host_status::running));
         BOOST_TEST(running.id != id);
     });

@@ -263,6 +263,8 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
     const auto decision = decide(kind, resend_safe, can_renew);
     const auto now = steady_clock::now();
 
+    if (r.date)
+        note_date(r);
     if (r.http_status != 0)
     {
         // A complete answer: the governor learns the server's pace, the budget gets its due. First,
@@ -411,6 +413,24 @@ FINOVY_DECL asio::awaitable<attempt_result> client_impl::attempt_on_strand(conne
                                }));
         },
         asio::use_awaitable);
+}
+
+// -------------------------------------------------------------------------------------------------
+// The server's clock
+
+FINOVY_DECL void client_impl::note_date(const attempt_result& r)
+{
+    std::lock_guard lk(clock_mtx_);
+    server_clock_.on_answer(r.sent_at, r.received_at, *r.date);
+    net.want_date.store(server_clock_.wants_sample(r.received_at), std::memory_order_relaxed);
+}
+
+FINOVY_DECL std::optional<server_clock<>::bounds> client_impl::server_time(std::chrono::system_clock::time_point local)
+{
+    std::lock_guard lk(clock_mtx_);
+    if (server_clock_.wants_sample(local))
+        net.want_date.store(true, std::memory_order_relaxed);
+    return server_clock_.at(local);
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -1,583 +1,404 @@
 // SPDX-License-Identifier: BSL-1.0
-// Creating hosts and learning which they are (create.hpp), with the client's creation rounds
-// (impl/internal/creator.hpp).
+// Creating hosts (create.hpp): a client's batches and their rounds' queues (creator.hpp), a
+// batch's submission and cancellation, the waits that follow, one host. The rounds themselves are
+// in create_rounds.ipp.
 #ifndef FINOVY_IMPL_CREATE_IPP
 #define FINOVY_IMPL_CREATE_IPP
 
 #include <finovy/create.hpp>
+#include <finovy/create_journal.hpp>
+#include <finovy/impl/create_rounds.ipp>
 #include <finovy/impl/internal/bounded.hpp>
 #include <finovy/impl/internal/client_impl.hpp>
 #include <finovy/impl/internal/creator.hpp>
 #include <finovy/impl/internal/operation.hpp>
 #include <finovy/impl/internal/wait_goal.hpp>
-#include <finovy/listing.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <unordered_map>
+#include <ostream>
+
+namespace finovy {
+
+FINOVY_DECL std::string_view to_string(created_host::outcome o) noexcept
+{
+    switch (o)
+    {
+    case created_host::outcome::created: return "created";
+    case created_host::outcome::refused: return "refused";
+    case created_host::outcome::unknown: return "unknown";
+    case created_host::outcome::cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+FINOVY_DECL std::ostream& operator<<(std::ostream& os, const created_host& h)
+{
+    os << (h.id.empty() ? std::string("-") : h.id) << ' ' << to_string(h.result);
+    if (h.error)
+        os << ": " << h.diag.describe(h.error);
+    if (!h.candidates.empty())
+    {
+        os << " (candidates:";
+        for (const auto& c : h.candidates)
+            os << ' ' << c;
+        os << ')';
+    }
+    return os;
+}
+
+}   // namespace finovy
 
 namespace finovy::detail {
 
 // -------------------------------------------------------------------------------------------------
-// The queue of batches waiting for a round
+// The creator: queues of batches per key, claims, catalog
 
-FINOVY_DECL bool creator::enqueue(std::shared_ptr<create_request> rq)
+FINOVY_DECL bool creator::enqueue(batch_ptr b)
 {
     std::lock_guard lk(m_);
-    queue_.push_back(std::move(rq));
-    bool start = !running_;
-    running_ = true;
+    auto& l = lanes_[b->key()];
+    l.waiting.push_back(std::move(b));
+    bool start = !l.running;
+    l.running = true;
     return start;
 }
 
-FINOVY_DECL std::vector<std::shared_ptr<create_request>> creator::next_round()
+FINOVY_DECL std::vector<batch_ptr> creator::next_round(const std::string& key)
 {
     std::lock_guard lk(m_);
-    std::vector<std::shared_ptr<create_request>> round;
-    if (queue_.empty())
-    {
-        running_ = false;
-        snapshot.reset();   // the next round comes after a gap: the account may have changed
-        return round;
-    }
-    const auto package = queue_.front()->package, image = queue_.front()->image;
-    for (auto it = queue_.begin(); it != queue_.end();)
-        if ((*it)->package == package && (*it)->image == image)
-        {
-            round.push_back(std::move(*it));
-            it = queue_.erase(it);
-        }
-        else
-            ++it;
+    auto& l = lanes_[key];
+    std::vector<batch_ptr> round(std::make_move_iterator(l.waiting.begin()), std::make_move_iterator(l.waiting.end()));
+    l.waiting.clear();
+    if (round.empty())
+        lanes_.erase(key);   // the runner stops
     return round;
 }
 
-FINOVY_DECL bool creator::withdraw(const create_request* rq)
+FINOVY_DECL bool creator::withdraw(const create_batch* b)
 {
     std::lock_guard lk(m_);
-    auto it = std::find_if(queue_.begin(), queue_.end(), [&](const auto& q) { return q.get() == rq; });
-    if (it == queue_.end())
+    auto it = lanes_.find(b->key());
+    if (it == lanes_.end())
         return false;
-    queue_.erase(it);
+    auto& w = it->second.waiting;
+    auto q = std::find_if(w.begin(), w.end(), [&](const batch_ptr& p) { return p.get() == b; });
+    if (q == w.end())
+        return false;
+    w.erase(q);
     return true;
 }
 
-FINOVY_DECL void creator::stop_runner(error_code ec)
+FINOVY_DECL void creator::stop_runner(const std::string& key, error_code ec)
 {
     std::lock_guard lk(m_);
-    running_ = false;
-    snapshot.reset();
-    for (auto& rq : queue_)
-    {
-        rq->failed = ec;
-        rq->done->fulfil({}, true);
-    }
-    queue_.clear();
-}
-
-FINOVY_DECL void creator::finish(create_request& rq)
-{
-    std::lock_guard lk(m_);
-    rq.done->fulfil({}, true);
-}
-
-FINOVY_DECL creator& creation_of(client_impl& impl)
-{
-    std::call_once(impl.creation_once, [&] { impl.creation = std::make_shared<creator>(); });
-    return *impl.creation;
-}
-
-namespace create_helpers {
-
-namespace asio = boost::asio;
-using clock = std::chrono::steady_clock;
-inline auto tuple_token() { return asio::as_tuple(asio::use_awaitable); }
-
-inline bool same_shape(const host& h, const host_package& p)
-{
-    return h.cpu_count == p.cpu_count && h.memory_gb == p.memory_gb && h.disk_gb == p.disk_gb &&
-           h.gpu_count.value_or(0) == p.gpu_count;
-}
-
-// One slot of a round: which request, which of its hosts.
-struct slot_ref
-{
-    create_request* rq;
-    std::size_t k;
-    created_host& out() const { return rq->slots[k]; }
-};
-
-// Sends one create and files its answer in the slot.
-inline asio::awaitable<void> create_one(client& c, creator& cr, slot_ref s,
-                                        std::optional<rental_period> period = std::nullopt)
-{
-    auto& out = s.out();
-    if (s.rq->cancelled.load())
-    {
-        out.result = created_host::outcome::cancelled;
-        out.error = asio::error::operation_aborted;
-        co_return;
-    }
-    diagnostics d;
-    error_code ec;
-    std::optional<std::string> id;
-    if (period)
-    {
-        std::string rented;
-        std::tie(ec, rented) = co_await c.async_create_fixed_period_host(s.rq->package, s.rq->image, *period,
-                                                                          call_context(s.rq->call, d), tuple_token());
-        if (!ec)
-            id = std::move(rented);
-    }
-    else
-        std::tie(ec, id) = co_await c.async_create_pay_as_you_go_host(s.rq->package, s.rq->image,
-                                                                       call_context(s.rq->call, d), tuple_token());
-    if (!ec)
-    {
-        out.result = created_host::outcome::created;
-        if (id)
-        {
-            out.id = std::move(*id);
-            if (!period)
-                cr.answers = creator::mode::answers_id;
-        }
-        else
-        {
-            s.rq->unidentified[s.k] = true;
-            auto expected = creator::mode::unknown;
-            cr.answers.compare_exchange_strong(expected, creator::mode::answers_true);
-        }
-    }
-    else if (ec == client_errc::outcome_unknown || ec == asio::error::operation_aborted)
-    {
-        out.result = created_host::outcome::unknown;   // sent, perhaps acted on: never resent
-        out.error = client_errc::outcome_unknown;
-    }
-    else
-    {
-        out.result = created_host::outcome::refused;
-        out.error = ec;
-    }
-}
-
-inline std::vector<slot_ref> slots_of(const std::vector<std::shared_ptr<create_request>>& round)
-{
-    std::vector<slot_ref> all;
-    for (const auto& rq : round)
-        for (std::size_t k = 0; k < rq->slots.size(); ++k)
-            all.push_back({rq.get(), k});
-    return all;
-}
-
-// Hands the hosts that appeared in the account to the round's slots: those answered `true`
-// first, then those whose outcome was unknown (they turned out to be made). Oldest first.
-inline void assign(std::vector<slot_ref>& slots, std::vector<host>& fresh, bool ambiguous)
-{
-    std::sort(fresh.begin(), fresh.end(), [](const host& a, const host& b) { return a.created < b.created; });
-    std::size_t next = 0;
-    for (auto& s : slots)
-        if (s.rq->unidentified[s.k])
-        {
-            auto& out = s.out();
-            if (ambiguous || next >= fresh.size())
-                out.error = client_errc::host_not_resolved;
-            else
-            {
-                out.id = fresh[next].id;
-                out.details = std::move(fresh[next]);
-                ++next;
-            }
-            s.rq->unidentified[s.k] = false;
-        }
-    if (ambiguous)
+    auto it = lanes_.find(key);
+    if (it == lanes_.end())
         return;
-    for (auto& s : slots)
-        if (s.out().result == created_host::outcome::unknown && next < fresh.size())
-        {
-            auto& out = s.out();
-            out.result = created_host::outcome::created;   // the listing shows it was made
-            out.error = {};
-            out.id = fresh[next].id;
-            out.details = std::move(fresh[next]);
-            ++next;
-        }
+    for (auto& b : it->second.waiting)
+    {
+        b->failed = ec;
+        b->done->fulfil({}, true);
+    }
+    lanes_.erase(it);
 }
 
-// The account's hosts, as ids.
-inline std::unordered_set<std::string> ids_of(const std::vector<host>& hosts)
+FINOVY_DECL void creator::finish(create_batch& b)
 {
-    std::unordered_set<std::string> ids;
-    for (const auto& h : hosts)
-        ids.insert(h.id);
-    return ids;
+    std::lock_guard lk(m_);
+    b.done->fulfil({}, true);
 }
 
-}   // namespace create_helpers
-
-// One round: list before (unless the server answers ids), create every slot of the round's
-// requests, list after and hand out the new hosts.
-FINOVY_DECL asio::awaitable<void> run_round(client& c, creator& cr, std::vector<std::shared_ptr<create_request>> round)
+FINOVY_DECL void creator::claim(const std::string& id)
 {
-    using namespace create_helpers;
-    const auto& lead = *round.front();
-    const auto started = std::chrono::system_clock::now();
-    std::optional<std::unordered_set<std::string>> before;
-    if (cr.answers.load() != creator::mode::answers_id)
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lk(m_);
+    while (!claimed_order_.empty() && now - claimed_order_.front().first > std::chrono::hours(24))
     {
-        if (cr.snapshot)
-            before = std::move(cr.snapshot);   // the previous round's listing, just taken
-        else
-        {
-            diagnostics d;
-            auto [ec, hosts] = co_await async_list_all_hosts(c, {}, call_context(lead.call, d), tuple_token());
-            if (ec)
-            {
-                for (auto& rq : round)
-                {
-                    rq->failed = ec;
-                    rq->diag = d;
-                    diagnostics_access::set_client_message(rq->diag, "listing the account before creating failed: " +
-                                                                         std::string(d.client_message().empty()
-                                                                                         ? ec.message()
-                                                                                         : d.client_message()));
-                }
-                co_return;
-            }
-            before = ids_of(hosts);
-        }
+        claimed_.erase(claimed_order_.front().second);
+        claimed_order_.pop_front();
     }
-    cr.snapshot.reset();
-
-    auto slots = slots_of(round);
-    co_await for_each_bounded(slots.size(), std::max<std::size_t>(lead.concurrency, 1),
-                              [&](std::size_t i) -> asio::awaitable<void> { co_await create_one(c, cr, slots[i]); });
-
-    std::size_t unidentified = 0, unknown = 0;
-    std::unordered_set<std::string> assigned;
-    for (auto& s : slots)
-    {
-        unidentified += s.rq->unidentified[s.k] ? 1 : 0;
-        unknown += s.out().result == created_host::outcome::unknown ? 1 : 0;
-        if (!s.out().id.empty())
-            assigned.insert(s.out().id);
-    }
-    if (!before || unidentified + unknown == 0)
-        co_return;   // the server said which hosts it made, or it made none
-
-    // Which hosts appeared. The account may lag behind the creates: look again a few times.
-    std::vector<host> fresh;
-    bool ambiguous = false;
-    std::unordered_set<std::string> after_ids;
-    for (int attempt = 0; attempt < 5; ++attempt)
-    {
-        diagnostics d;
-        auto [ec, after] = co_await async_list_all_hosts(c, {}, call_context(lead.call, d), tuple_token());
-        if (ec)
-            break;   // the slots stay unidentified: host_not_resolved
-        after_ids = ids_of(after);
-        fresh.clear();
-        for (auto& h : after)
-            if (!before->count(h.id) && !assigned.count(h.id))
-                fresh.push_back(std::move(h));
-        if (fresh.size() > unidentified + unknown)
-        {
-            // Someone else creates too: keep hosts of this package, made since the round began.
-            if (!cr.catalog_known)
-            {
-                auto [pe, pkgs] = co_await c.async_list_packages(billing_kind::pay_as_you_go, call_context(lead.call),
-                                                                 tuple_token());
-                auto [ie, imgs] = co_await c.async_list_images(call_context(lead.call), tuple_token());
-                if (!pe && !ie)
-                {
-                    cr.packages = std::move(pkgs);
-                    cr.images = std::move(imgs);
-                    cr.catalog_known = true;
-                }
-            }
-            const host_package* pkg = nullptr;
-            for (const auto& p : cr.packages)
-                if (p.id == lead.package)
-                    pkg = &p;
-            std::string os;
-            for (const auto& i : cr.images)
-                if (i.id == lead.image)
-                    os = i.system_name;
-            std::erase_if(fresh, [&](const host& h) {
-                return (pkg && !same_shape(h, *pkg)) || (!os.empty() && h.operating_system != os) ||
-                       h.created + std::chrono::minutes(5) < started;
-            });
-            ambiguous = fresh.size() > unidentified + unknown;
-        }
-        if (fresh.size() >= unidentified || ambiguous)
-            break;
-        asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(200 * (attempt + 1)));
-        co_await t.async_wait(tuple_token());
-    }
-    assign(slots, fresh, ambiguous);
-    if (!after_ids.empty())
-        cr.snapshot = std::move(after_ids);   // the next round's "before", if it follows at once
+    if (claimed_.insert(id).second)
+        claimed_order_.emplace_back(now, id);
 }
 
-// The round runner: one per client while batches wait, on a strand of its own.
-FINOVY_DECL asio::awaitable<void> run_rounds(client c, impl_ptr impl)
+FINOVY_DECL std::unordered_set<std::string> creator::claimed()
 {
-    co_await asio::this_coro::throw_if_cancelled(false);
-    auto& cr = creation_of(*impl);
-    for (;;)
-    {
-        auto round = cr.next_round();
-        if (round.empty())
-            co_return;
-        std::erase_if(round, [&](const std::shared_ptr<create_request>& rq) {
-            if (!rq->cancelled.load())
-                return false;
-            cr.finish(*rq);   // cancelled while queued: nothing was sent for it
-            return true;
-        });
-        if (!round.empty())
-            co_await run_round(c, cr, round);
-        for (auto& rq : round)
-            cr.finish(*rq);
-    }
+    std::lock_guard lk(m_);
+    return claimed_;
+}
+
+FINOVY_DECL bool creator::has_catalog(billing_kind kind)
+{
+    std::lock_guard lk(m_);
+    return packages_.count(static_cast<int>(kind)) != 0;
+}
+
+FINOVY_DECL void creator::set_catalog(billing_kind kind, std::vector<host_package> packages, std::vector<image> images)
+{
+    std::lock_guard lk(m_);
+    packages_[static_cast<int>(kind)] = std::move(packages);
+    images_ = std::move(images);
+}
+
+FINOVY_DECL std::optional<host_signature> creator::signature(const std::string& package, const std::string& image_id,
+                                                             billing_kind kind)
+{
+    std::lock_guard lk(m_);
+    auto it = packages_.find(static_cast<int>(kind));
+    if (it == packages_.end())
+        return std::nullopt;
+    auto p = std::find_if(it->second.begin(), it->second.end(), [&](const host_package& x) { return x.id == package; });
+    auto i = std::find_if(images_.begin(), images_.end(), [&](const image& x) { return x.id == image_id; });
+    if (p == it->second.end() || i == images_.end())
+        return std::nullopt;
+    return host_signature::of(*p, *i, kind);
+}
+
+FINOVY_DECL std::string creator::make_name(const char* prefix)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::lock_guard lk(m_);
+    std::string s = prefix;
+    for (auto v = rng_(); s.size() < 16 + std::char_traits<char>::length(prefix); v >>= 4)
+        s += digits[v & 15];
+    return s;
+}
+
+namespace {
+inline const char creator_key = 0;
+}
+
+FINOVY_DECL std::shared_ptr<creator> creator_of(client_impl& impl)
+{
+    return impl.attachment<creator>(&creator_key, [] { return std::make_shared<creator>(); });
 }
 
 namespace create_helpers {
 
-// Submits a batch and waits for it: through a round (listings), or at once when the server
-// answers ids (no listing needed) or for fixed-period hosts.
-inline asio::awaitable<error_code> submit(impl_ptr impl, std::shared_ptr<create_request> rq,
-                                          std::optional<rental_period> period)
+// Submits a batch to its key's rounds and waits until they are over. A cancellation withdraws it
+// if its round has not started (nothing was sent); otherwise it marks it so that no further create
+// is sent, and waits for the creates in flight and their identification.
+inline asio::awaitable<error_code> submit(impl_ptr impl, batch_ptr b)
 {
-    client c = client_access::view(impl);
-    auto& cr = creation_of(*impl);
-    if (period || cr.answers.load() == creator::mode::answers_id)
+    auto cr = creator_of(*impl);
+    b->done = std::make_shared<pending<bool>>(co_await asio::this_coro::executor);
+    b->done->timer.expires_at(asio::steady_timer::time_point::max());
+    if (b->entries.empty())
+        co_return error_code{};
+    if (cr->enqueue(b))
     {
-        std::vector<slot_ref> slots;
-        for (std::size_t k = 0; k < rq->slots.size(); ++k)
-            slots.push_back({rq.get(), k});
-        co_await for_each_bounded(slots.size(), std::max<std::size_t>(rq->concurrency, 1),
-                                  [&](std::size_t i) -> asio::awaitable<void> {
-                                      if (co_await cancelled())
-                                          rq->cancelled = true;
-                                      co_await create_one(c, cr, slots[i], period);
-                                  });
-        for (std::size_t k = 0; k < rq->slots.size(); ++k)
-            if (rq->unidentified[k])
-                rq->slots[k].error = client_errc::host_not_resolved;   // the server stopped answering ids
-        co_return co_await cancelled() ? error_code(asio::error::operation_aborted) : error_code{};
-    }
-
-    rq->done = std::make_shared<pending<bool>>(co_await asio::this_coro::executor);
-    rq->done->timer.expires_at(asio::steady_timer::time_point::max());
-    if (cr.enqueue(rq))
-    {
-        asio::co_spawn(asio::make_strand(impl->executor), run_rounds(client_access::view(impl), impl), [impl](std::exception_ptr ep) {
-            if (ep)
-            {
-                diagnostics ignored;
-                creation_of(*impl).stop_runner(error_from_exception(ep, ignored));
-            }
-        });
+        auto key = b->key();
+        asio::co_spawn(asio::make_strand(impl->executor), run_rounds(client_access::view(impl), cr, key),
+                       [cr, key](std::exception_ptr ep) {
+                           if (ep)
+                           {
+                               diagnostics ignored;
+                               cr->stop_runner(key, error_from_exception(ep, ignored));
+                           }
+                       });
     }
     bool cancelled_once = false;
     for (;;)
     {
-        co_await rq->done->timer.async_wait(tuple_token());
-        if (rq->done->done)
+        co_await b->done->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (b->done->done)
             break;
         if (co_await cancelled() && !cancelled_once)
         {
             cancelled_once = true;
-            rq->cancelled = true;
-            if (cr.withdraw(rq.get()))
-                break;   // not started: nothing was sent
-            // Its round runs: no further create is sent for it; its creates in flight answer soon.
-            continue;
+            b->cancelled = true;
+            if (cr->withdraw(b.get()))
+            {
+                for (std::size_t k = 0; k < b->entries.size(); ++k)
+                {
+                    b->entries[k].result = created_host::outcome::cancelled;
+                    b->entries[k].error = asio::error::operation_aborted;
+                    notify(*b, k);
+                }
+                break;   // its round had not started: nothing was sent
+            }
         }
     }
-    if (rq->failed)
-        co_return rq->failed;
-    co_return rq->cancelled.load() ? error_code(asio::error::operation_aborted) : error_code{};
+    if (b->failed)
+        co_return b->failed;
+    co_return b->cancelled.load() ? error_code(asio::error::operation_aborted) : error_code{};
 }
 
-inline std::shared_ptr<create_request> make_request(std::string package, std::string image, std::size_t count,
-                                                    std::size_t concurrency, const call_options& call)
+inline batch_ptr make_batch(impl_ptr& impl, batch_spec& spec, const call_options& call)
 {
-    auto rq = std::make_shared<create_request>();
-    rq->package = std::move(package);
-    rq->image = std::move(image);
-    rq->slots.resize(count);
-    rq->unidentified.assign(count, false);
-    rq->concurrency = concurrency;
-    rq->call = call;
-    rq->tag.assign(call.tag);      // the caller's view may not outlive the initiation
-    rq->call.tag = rq->tag;
-    rq->call.background = false;   // creates go first
-    return rq;
+    auto b = std::make_shared<create_batch>();
+    b->package = std::move(spec.package_id);
+    b->image = std::move(spec.image_id);
+    b->period = spec.period;
+    b->opts = std::move(spec.create);
+    b->name = b->opts.batch.empty() ? creator_of(*impl)->make_name("b-") : std::string(b->opts.batch);
+    b->opts.batch = {};   // the caller's view may not outlive the initiation
+    b->call = call;
+    b->tag.assign(call.tag);   // the caller's view may not outlive the initiation
+    b->call.tag = b->tag;
+    b->call.background = false;   // creates go first
+    b->entries.resize(spec.count);
+    b->reported.assign(spec.count, false);
+    return b;
 }
 
-inline asio::awaitable<error_code> create_batch(impl_ptr impl, std::shared_ptr<create_request> rq,
-                                                std::optional<rental_period> period,
-                                                std::shared_ptr<result_state<std::vector<created_host>>> st)
+// The wait of a create_and_wait: tolerant of a host not yet readable.
+inline wait_options wait_after_create(wait_options w, const create_options& c)
 {
-    auto ec = co_await submit(impl, rq, period);
-    st->value = std::move(rq->slots);
-    if (ec && rq->failed)
-        st->diag = std::move(rq->diag);
-    co_return ec;
+    w.not_found_grace = std::max(w.not_found_grace, c.not_found_grace);
+    return w;
 }
 
 // Powers the batch's hosts on (or not) and waits for each through one hub.
-inline asio::awaitable<error_code> create_and_wait_batch(impl_ptr impl, std::shared_ptr<create_request> rq,
-                                                         create_wait_options o,
-                                                         std::shared_ptr<result_state<std::vector<created_host>>> st)
+inline asio::awaitable<void> wait_for_batch(client& c, create_batch& b, const create_wait_options& o)
+{
+    std::vector<std::size_t> made;
+    for (std::size_t k = 0; k < b.entries.size(); ++k)
+        if (b.entries[k].ok())
+            made.push_back(k);
+    if (made.empty())
+        co_return;
+    std::optional<watch_hub> own;
+    watch_hub* hub = o.shared_hub;
+    if (!hub)
+        hub = &own.emplace(c, o.hub);
+    const auto w = wait_after_create(o.wait, b.opts);
+    co_await for_each_bounded(made.size(), made.size(), [&](std::size_t i) -> asio::awaitable<void> {
+        auto& e = b.entries[made[i]];
+        error_code ec;
+        host h;
+        diagnostics d;
+        if (o.target == host_status::running)
+            std::tie(ec, h) = co_await hub->async_power_on_and_wait(e.id, w, call_context(b.call, d),
+                                                                     asio::as_tuple(asio::use_awaitable));
+        else
+            std::tie(ec, h) = co_await hub->async_wait_for_status(e.id, o.target, w, call_context(b.call, d),
+                                                                   asio::as_tuple(asio::use_awaitable));
+        if (!h.id.empty())
+            e.details = std::move(h);
+        e.error = ec;
+        if (ec)
+            e.diag = std::move(d);
+    });
+}
+
+inline asio::awaitable<error_code> create_batch_body(impl_ptr impl, batch_ptr b,
+                                                     std::optional<create_wait_options> wait,
+                                                     std::shared_ptr<result_state<std::vector<created_host>>> st)
 {
     client c = client_access::view(impl);
-    auto ec = co_await submit(impl, rq, std::nullopt);
-    auto& slots = rq->slots;
-    if (!ec)
+    auto ec = co_await submit(impl, b);
+    if (!ec && wait)
     {
-        std::vector<std::size_t> made;
-        for (std::size_t k = 0; k < slots.size(); ++k)
-            if (slots[k].ok())
-                made.push_back(k);
-        watch_hub hub(c, o.hub);
-        co_await for_each_bounded(made.size(), made.size(), [&](std::size_t i) -> asio::awaitable<void> {
-            auto& slot = slots[made[i]];
-            error_code wec;
-            host h;
-            diagnostics d;
-            if (o.target == host_status::running)
-                std::tie(wec, h) = co_await hub.async_power_on_and_wait(slot.id, o.wait, call_context(rq->call, d),
-                                                                         tuple_token());
-            else
-                std::tie(wec, h) = co_await hub.async_wait_for_status(slot.id, o.target, o.wait,
-                                                                       call_context(rq->call, d), tuple_token());
-            if (!h.id.empty())
-                slot.details = std::move(h);
-            slot.error = wec;
-        });
+        co_await wait_for_batch(c, *b, *wait);
         if (co_await cancelled())
             ec = asio::error::operation_aborted;
     }
-    st->value = std::move(slots);
-    if (ec && rq->failed)
-        st->diag = std::move(rq->diag);
+    st->value = std::move(b->entries);
+    if (ec && b->failed)
+        st->diag = std::move(b->diag);
     co_return ec;
 }
 
-inline asio::awaitable<error_code> create_one_host(impl_ptr impl, std::shared_ptr<create_request> rq, bool wait,
-                                                   host_status target, wait_options o,
+// Reads a host just created: "host not found" is tolerated for `grace` (the API may lag).
+inline asio::awaitable<error_code> read_new_host(client& c, const std::string& id, std::chrono::milliseconds grace,
+                                                 const call_options& call, host& out, diagnostics& diag)
+{
+    const auto give_up = std::chrono::steady_clock::now() + grace;
+    for (auto pause = std::chrono::milliseconds(100);; pause = std::min(pause * 2, std::chrono::milliseconds(2'000)))
+    {
+        diag = {};
+        auto [ec, h] = co_await c.async_get_host(id, call_context(call, diag), asio::as_tuple(asio::use_awaitable));
+        if (!ec)
+        {
+            out = std::move(h);
+            co_return ec;
+        }
+        if (ec != api_errc::host_not_found || std::chrono::steady_clock::now() + pause > give_up)
+            co_return ec;
+        asio::steady_timer t(co_await asio::this_coro::executor, pause);
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (co_await cancelled())
+            co_return asio::error::operation_aborted;
+    }
+}
+
+// One host: the batch of one, its host read when only its id is known, then its wait.
+inline asio::awaitable<error_code> create_one_body(impl_ptr impl, batch_ptr b, std::optional<create_wait_options> wait,
                                                    std::shared_ptr<result_state<host>> st)
 {
     client c = client_access::view(impl);
-    if (auto ec = co_await submit(impl, rq, std::nullopt))
+    auto submitted = co_await submit(impl, b);
+    if (submitted)
     {
-        if (rq->failed)
-            st->diag = std::move(rq->diag);
+        const auto ec = submitted;
+        st->diag = b->failed ? std::move(b->diag) : std::move(b->entries.front().diag);
         co_return ec;
     }
-    auto& slot = rq->slots.front();
-    if (!slot.ok())
+    auto& e = b->entries.front();
+    if (!e.ok())
     {
-        diagnostics_access::set_client_message(
-            st->diag, slot.error == client_errc::host_not_resolved
-                          ? "the host was created, but it could not be told apart from others in the account"
-                          : "creating the host failed: " + slot.error.message());
-        co_return slot.error ? slot.error : error_code(client_errc::host_not_resolved);
+        st->diag = std::move(e.diag);   // the create's own: the server's code, msg, status, traceId
+        st->value.id = e.id;
+        co_return e.error ? e.error : error_code(client_errc::host_not_resolved);
     }
-    if (slot.details)
-        st->value = std::move(*slot.details);
-    else   // the server answered the id: read the host
+    if (e.details)
+        st->value = std::move(*e.details);
+    else   // the server answered the id: read the host, which may not be readable at once
     {
-        diagnostics d;
-        auto [ec, h] = co_await c.async_get_host(slot.id, call_context(rq->call, d), tuple_token());
+        auto ec = co_await read_new_host(c, e.id, b->opts.not_found_grace, b->call, st->value, st->diag);
         if (ec)
         {
-            st->diag = std::move(d);
-            st->value.id = slot.id;
+            st->value.id = e.id;
             co_return ec;
         }
-        st->value = std::move(h);
     }
     if (!wait)
         co_return error_code{};
     if (co_await cancelled())   // never power on what the caller no longer wants
         co_return asio::error::operation_aborted;
-    auto act = target == host_status::running ? then_wait::power_on : then_wait::nothing;
-    co_return co_await act_then_poll(client_access::view(impl), st->value.id, act, target, std::move(o), rq->call,
-                                     st);
+    auto act = wait->target == host_status::running ? then_wait::power_on : then_wait::nothing;
+    // Built in its own statement: no temporary lives across the co_await (GCC 12).
+    auto waited = act_then_poll(client_access::view(impl), st->value.id, act, wait->target,
+                                wait_after_create(wait->wait, b->opts), b->call, st);
+    co_return co_await std::move(waited);
 }
 
 }   // namespace create_helpers
 
-FINOVY_DECL void start_create_hosts(impl_ptr impl, std::string package_id, std::string image_id, std::size_t count,
-                                    create_options o, call_context ctx, diagnostics* own,
+FINOVY_DECL void start_create_batch(impl_ptr impl, batch_spec spec, call_context ctx, diagnostics* own,
                                     handler_for<std::vector<created_host>> h)
 {
-    auto rq = create_helpers::make_request(std::move(package_id), std::move(image_id), count, o.concurrency,
-                                           ctx.options);
+    auto wait = std::move(spec.wait);
+    auto b = create_helpers::make_batch(impl, spec, ctx.options);
     auto ex = boost::asio::make_strand(impl->executor);
     auto home = impl->executor;
     start_composed<std::vector<created_host>>(
         ex, std::move(home), ctx.diag, own, std::move(h),
         [&](std::shared_ptr<result_state<std::vector<created_host>>> st) {
-            return create_helpers::create_batch(impl, rq, std::nullopt, std::move(st));
+            return create_helpers::create_batch_body(impl, b, std::move(wait), std::move(st));
         },
         true);
 }
 
-FINOVY_DECL void start_create_fixed_period_hosts(impl_ptr impl, std::string package_id, std::string image_id,
-                                                 rental_period period, std::size_t count, create_options o,
-                                                 call_context ctx, diagnostics* own,
-                                                 handler_for<std::vector<created_host>> h)
+FINOVY_DECL void start_create_one(impl_ptr impl, batch_spec spec, call_context ctx, diagnostics* own,
+                                  handler_for<host> h)
 {
-    auto rq = create_helpers::make_request(std::move(package_id), std::move(image_id), count, o.concurrency,
-                                           ctx.options);
-    auto ex = boost::asio::make_strand(impl->executor);
-    auto home = impl->executor;
-    start_composed<std::vector<created_host>>(
-        ex, std::move(home), ctx.diag, own, std::move(h),
-        [&](std::shared_ptr<result_state<std::vector<created_host>>> st) {
-            return create_helpers::create_batch(impl, rq, period, std::move(st));
-        },
-        true);
-}
-
-FINOVY_DECL void start_create_hosts_and_wait(impl_ptr impl, std::string package_id, std::string image_id,
-                                             std::size_t count, create_wait_options o, call_context ctx,
-                                             diagnostics* own, handler_for<std::vector<created_host>> h)
-{
-    auto rq = create_helpers::make_request(std::move(package_id), std::move(image_id), count, o.concurrency,
-                                           ctx.options);
-    auto ex = boost::asio::make_strand(impl->executor);
-    auto home = impl->executor;
-    start_composed<std::vector<created_host>>(
-        ex, std::move(home), ctx.diag, own, std::move(h),
-        [&](std::shared_ptr<result_state<std::vector<created_host>>> st) {
-            return create_helpers::create_and_wait_batch(impl, rq, std::move(o), std::move(st));
-        },
-        true);
-}
-
-FINOVY_DECL void start_create_resolved(impl_ptr impl, std::string package_id, std::string image_id, bool wait,
-                                       host_status target, wait_options o, call_context ctx, diagnostics* own,
-                                       handler_for<host> h)
-{
-    auto rq = create_helpers::make_request(std::move(package_id), std::move(image_id), 1, 1, ctx.options);
+    auto wait = std::move(spec.wait);
+    auto b = create_helpers::make_batch(impl, spec, ctx.options);
     auto ex = boost::asio::make_strand(impl->executor);
     auto home = impl->executor;
     start_composed<host>(
         ex, std::move(home), ctx.diag, own, std::move(h),
         [&](std::shared_ptr<result_state<host>> st) {
-            return create_helpers::create_one_host(impl, rq, wait, target, std::move(o), std::move(st));
+            return create_helpers::create_one_body(impl, b, std::move(wait), std::move(st));
         },
-        wait);
+        true);
 }
 
 }   // namespace finovy::detail

@@ -7,6 +7,7 @@
 #include <finovy/impl/internal/asio_ssl_wire.hpp>
 #include <finovy/impl/internal/native_wire.hpp>
 #include <finovy/impl/internal/proxy.hpp>
+#include <finovy/impl/internal/server_clock.hpp>
 #include <finovy/impl/internal/transport.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -384,6 +385,9 @@ FINOVY_DECL asio::awaitable<void> transport::exchange(connection& c, const reque
     using step = wire::step;
     error_code ec;
     std::size_t sent = 0;
+    const bool want_date = this->want_date.load(std::memory_order_relaxed);
+    if (want_date)
+        r.sent_at = std::chrono::system_clock::now();
     for (auto st = w.try_write(c.request, sent, ec); st != step::done && st != step::failed;
          st = w.try_write(c.request, sent, ec))
     {
@@ -405,7 +409,7 @@ FINOVY_DECL asio::awaitable<void> transport::exchange(connection& c, const reque
     // Interim answers (1xx but 101) precede the answer: RFC 9110 section 15.2.
     for (int interim = 0;; ++interim)
     {
-        answer_parser p(c.body);
+        answer_parser p(c.body, want_date);
         p.header_limit(64 * 1024);
         p.body_limit(opts_.max_response_body);
         p.eager(true);
@@ -465,6 +469,11 @@ FINOVY_DECL asio::awaitable<void> transport::exchange(connection& c, const reque
         // nobody asked for follows it.
         r.reusable = p.keep_alive() && c.buffer.size() == 0 && !w.data_left() && status != 101;
         r.retry_after = p.retry_after();
+        if (want_date)
+        {
+            r.received_at = std::chrono::system_clock::now();
+            r.date = parse_http_date(p.date());
+        }
         break;
     }
     if (c.store_session && w.ssl())

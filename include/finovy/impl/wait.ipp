@@ -34,6 +34,7 @@ struct host_polling
         return c.async_get_host(id, ctx, tuple_token());
     }
     static error_code not_found() { return api_errc::host_not_found; }
+    static std::chrono::milliseconds not_found_grace(const options& o) { return o.not_found_grace; }
     static goal_state observe(goal& g, const host& h, const options& o) { return g.observe(h.status, o.fail_on, clock::now()); }
     static std::string describe(const host& h) { return describe_status(h.status); }
     static std::string describe(const goal& g) { return describe_status(g.target); }
@@ -50,6 +51,7 @@ struct disk_polling
         return c.async_get_disk(id, ctx, tuple_token());
     }
     static error_code not_found() { return api_errc::disk_not_found; }
+    static std::chrono::milliseconds not_found_grace(const options&) { return {}; }
     static goal_state observe(goal& g, const disk& d, const options& o) { return g.observe(d.status, o.fail_on); }
     static std::string describe(const disk& d) { return describe_status(d.status); }
     static std::string describe(const goal& g) { return g.gone ? std::string("gone") : describe_status(g.target); }
@@ -67,7 +69,8 @@ boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::g
                                         call_options call, diagnostics& diag, typename P::object& last, int& polls)
 {
     using namespace wait_helpers;
-    const auto deadline = clock::now() + o.timeout;
+    const auto started = clock::now();
+    const auto deadline = started + o.timeout;
     auto interval = o.interval;
     auto delay = o.first_delay;
     int errors = 0;
@@ -113,6 +116,8 @@ boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::g
         }
         else if (ec == P::not_found() && goal_is_gone(goal))
             co_return error_code{};
+        else if (ec == P::not_found() && clock::now() < started + P::not_found_grace(o))
+            ;   // a new host may not be readable at once
         else if (ec == P::not_found() || !transient_wait_error(ec, poll_diag.http_status()) ||
                  ++errors > o.max_consecutive_errors)
         {

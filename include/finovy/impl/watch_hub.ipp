@@ -39,6 +39,7 @@ public:
         wait_options o;
         clock::time_point ready_at;      // observations before this do not count
         clock::time_point deadline;
+        clock::time_point started;
         bool done = false;
         error_code result;
         bool seen = false;
@@ -162,6 +163,8 @@ FINOVY_DECL void hub_impl::failed_read(const std::string& id, const error_code& 
         if (w->ready_at > now)
             continue;
         ++w->looks;
+        if (ec == api_errc::host_not_found && now < w->started + w->o.not_found_grace)
+            continue;   // a new host may not be readable at once
         if (ec == api_errc::host_not_found || !transient_wait_error(ec, d.http_status()) ||
             ++w->errors > w->o.max_consecutive_errors)
         {
@@ -217,6 +220,7 @@ FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hu
         w.goal.leave_by = now + o.first_delay + 2 * opts.interval;
     }
     w.ready_at = now + o.first_delay;
+    w.started = now;
     w.deadline = now + o.timeout;
     asio::steady_timer timer(strand, w.deadline);
     w.o = std::move(o);

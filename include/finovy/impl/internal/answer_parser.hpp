@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: BSL-1.0
 // Parses an HTTP/1.1 answer into storage the connection keeps across requests. Beast's
 // response_parser would build a header map, one allocation per field, for the three things
-// the client reads: the status, Retry-After and the body (keep-alive is the parser's own).
+// the client reads: the status, Retry-After, Date (when asked for) and the body (keep-alive is the
+// parser's own).
 #ifndef FINOVY_IMPL_INTERNAL_ANSWER_PARSER_HPP
 #define FINOVY_IMPL_INTERNAL_ANSWER_PARSER_HPP
 
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace finovy::detail {
 
@@ -21,10 +24,15 @@ public:
     using string_view = boost::beast::string_view;
 
     // `body` is cleared and receives the answer's body.
-    explicit answer_parser(std::string& body) : body_(body) { body_.clear(); }
+    // `want_date`: keep the Date header (the server's clock, server_clock.hpp).
+    explicit answer_parser(std::string& body, bool want_date = false) : body_(body), want_date_(want_date)
+    {
+        body_.clear();
+    }
 
     unsigned status() const noexcept { return status_; }
     std::chrono::seconds retry_after() const noexcept { return retry_after_; }   // 0: none
+    std::string_view date() const noexcept { return {date_, date_size_}; }       // empty: none, or not asked for
 
 private:
     void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code& ec) override
@@ -36,6 +44,11 @@ private:
 
     void on_field_impl(boost::beast::http::field name, string_view, string_view value, error_code&) override
     {
+        if (name == boost::beast::http::field::date && want_date_ && value.size() <= sizeof date_)
+        {
+            std::copy(value.begin(), value.end(), date_);
+            date_size_ = value.size();
+        }
         if (name != boost::beast::http::field::retry_after)
             return;
         unsigned secs = 0;   // an HTTP date instead of seconds is ignored: backoff applies then
@@ -69,6 +82,9 @@ private:
     void on_finish_impl(error_code&) override {}
 
     std::string& body_;
+    bool want_date_ = false;
+    char date_[32];
+    std::size_t date_size_ = 0;
     unsigned status_ = 0;
     std::chrono::seconds retry_after_{0};
 };

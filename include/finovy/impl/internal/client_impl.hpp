@@ -10,6 +10,7 @@
 #include <finovy/impl/internal/pool_state.hpp>
 #include <finovy/impl/internal/rate_control.hpp>
 #include <finovy/impl/internal/request.hpp>
+#include <finovy/impl/internal/server_clock.hpp>
 #include <finovy/impl/internal/transport.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -25,6 +26,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace finovy::detail {
 
@@ -81,9 +84,24 @@ public:
     const client_options opts;
     transport net;
     std::atomic<std::uint64_t> calls{0};
-    // The creation rounds of create.hpp, made when first needed (create.ipp: creation_of).
-    std::shared_ptr<class creator> creation;
-    std::once_flag creation_once;
+
+    // The server's clock, as the answers' Date headers tell (server_clock.hpp); nullopt until an
+    // answer had one.
+    std::optional<server_clock<>::bounds> server_time(std::chrono::system_clock::time_point local);
+
+    // State a composed operation keeps per client (create.hpp's rounds), made by `make` the first
+    // time `key` is asked for. The client knows nothing of it but that it lives as long as itself.
+    template <class T, class Make>
+    std::shared_ptr<T> attachment(const void* key, Make make)
+    {
+        std::lock_guard lk(attachments_mtx_);
+        for (auto& [k, p] : attachments_)
+            if (k == key)
+                return std::static_pointer_cast<T>(p);
+        std::shared_ptr<T> made = make();
+        attachments_.emplace_back(key, made);
+        return made;
+    }
 
     connection_ptr acquire_now();            // null: must wait
     void give_back(connection_ptr c);        // a connection taken but not used
@@ -162,6 +180,13 @@ private:
     steady_clock::time_point dispatch_at_{};
 
     std::atomic<std::uint64_t> attempts_{0}, retries_{0}, fetches_{0};
+
+    std::mutex clock_mtx_;               // guards server_clock_
+    server_clock<> server_clock_;
+    void note_date(const attempt_result& r);
+
+    std::mutex attachments_mtx_;
+    std::vector<std::pair<const void*, std::shared_ptr<void>>> attachments_;
 
     // Per operation: calls ended, errors, latency histogram (stats.hpp). Atomics, so that a call's
     // end takes no lock.

@@ -47,6 +47,10 @@ struct attempt_result
     std::string api_msg, trace_id;
     std::string detail;              // the client's explanation
     std::chrono::milliseconds retry_after{0};
+    // The answer's Date, with when the request left and the answer came (the client's clock):
+    // only while transport::want_date is set.
+    std::optional<std::chrono::system_clock::time_point> date;
+    std::chrono::system_clock::time_point sent_at{}, received_at{};
 };
 
 // The names a connection resolves, with their addresses cached for client_options::dns_cache_ttl
@@ -123,6 +127,8 @@ public:
                                             steady_clock::time_point deadline, bool look);
 
     std::atomic<std::uint64_t> opened{0}, full{0}, resumed{0}, stale{0};
+    // Read the answers' Date headers (the client's server clock wants samples).
+    std::atomic<bool> want_date{true};
 
 private:
     asio::awaitable<void> connect(connection& c, attempt_result& r);

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: BSL-1.0
+// Reconciliation of a create journal with the account (reconcile.hpp).
+#ifndef FINOVY_IMPL_RECONCILE_IPP
+#define FINOVY_IMPL_RECONCILE_IPP
+
+#include <finovy/impl/create_rounds.ipp>
+#include <finovy/impl/internal/client_impl.hpp>
+#include <finovy/impl/internal/creator.hpp>
+#include <finovy/impl/internal/identify.hpp>
+#include <finovy/impl/internal/operation.hpp>
+#include <finovy/listing.hpp>
+#include <finovy/reconcile.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+namespace finovy {
+
+FINOVY_DECL std::string_view to_string(reconciled::verdict v) noexcept
+{
+    switch (v)
+    {
+    case reconciled::verdict::found: return "found";
+    case reconciled::verdict::absent: return "absent";
+    case reconciled::verdict::contested: return "contested";
+    case reconciled::verdict::pending: return "pending";
+    }
+    return "pending";
+}
+
+}   // namespace finovy
+
+namespace finovy::detail {
+
+FINOVY_DECL std::shared_ptr<creator> creator_of(client_impl& impl);
+
+namespace reconcile_helpers {
+
+namespace asio = boost::asio;
+inline auto tuple_token() { return asio::as_tuple(asio::use_awaitable); }
+
+// The journal's functions, awaitable, back on the awaiting coroutine's executor.
+inline auto journal_load(create_journal& j)
+{
+    auto token = tuple_token();
+    return asio::async_initiate<decltype(token), void(error_code, journal_snapshot)>(
+        [&j](auto handler) {
+            auto ex = asio::get_associated_executor(handler);
+            j.async_load([ex, h = std::move(handler)](error_code ec, journal_snapshot s) mutable {
+                asio::post(ex, [h = std::move(h), ec, s = std::move(s)]() mutable { std::move(h)(ec, std::move(s)); });
+            });
+        },
+        token);
+}
+
+using create_helpers::journal_write;
+
+// Entries of one round: the same package, image and kind, and the same marker.
+struct round_key
+{
+    std::string package, image;
+    int kind = 0;   // billing_kind
+    std::optional<time_point> marker;
+    std::vector<std::string> marker_ids;
+    bool marker_tie = false;
+
+    auto tie() const { return std::tie(marker, package, image, kind, marker_ids, marker_tie); }
+    bool operator<(const round_key& o) const { return tie() < o.tie(); }   // oldest marker first (unset: empty account)
+};
+
+inline listing_marker marker_of(const round_key& k)
+{
+    listing_marker m;
+    m.any = k.marker.has_value();
+    m.newest = k.marker.value_or(time_point{});
+    m.at_newest = k.marker_ids;
+    m.tie_may_continue = k.marker_tie;
+    return m;
+}
+
+struct catalog
+{
+    std::map<int, std::vector<host_package>> packages;
+    std::vector<image> images;
+
+    std::optional<host_signature> signature(const round_key& k) const
+    {
+        auto it = packages.find(k.kind);
+        if (it == packages.end())
+            return std::nullopt;
+        auto p = std::find_if(it->second.begin(), it->second.end(), [&](const auto& x) { return x.id == k.package; });
+        auto i = std::find_if(images.begin(), images.end(), [&](const auto& x) { return x.id == k.image; });
+        if (p == it->second.end() || i == images.end())
+            return std::nullopt;
+        return host_signature::of(*p, *i, static_cast<billing_kind>(k.kind));
+    }
+};
+
+// Settles one round's entries against the hosts nobody claims yet (`pool`, which loses the hosts
+// given out).
+inline void settle_round(const round_key& key, std::vector<journal_entry*>& entries, const catalog& cat,
+                         std::vector<host>& pool, const reconcile_options& o, std::vector<reconciled>& out)
+{
+    auto sig = cat.signature(key);
+    const auto marker = marker_of(key);
+    std::vector<std::size_t> candidates;
+    std::vector<time_point> times;
+    if (sig)
+        for (std::size_t h = 0; h < pool.size(); ++h)
+            if (marker.newer(pool[h]) && sig->matches(pool[h]))
+            {
+                candidates.push_back(h);
+                times.push_back(pool[h].created);
+            }
+    std::vector<claim> claims;
+    for (auto* e : entries)
+        claims.push_back({e->state == journal_state::made ? claim_kind::made : claim_kind::maybe,
+                          time_window{e->not_before, e->not_after}});
+    auto found = identify(claims, times);
+    const auto now = std::chrono::system_clock::now();
+    std::vector<std::size_t> taken;
+    for (std::size_t k = 0; k < entries.size(); ++k)
+    {
+        auto& e = *entries[k];
+        reconciled r;
+        if (!sig)
+        {
+            e.message = "reconciliation: the package or the image is not in the catalog";
+            r.result = reconciled::verdict::pending;
+        }
+        else if (found.host[k])
+        {
+            const auto h = candidates[*found.host[k]];
+            e.state = journal_state::created;
+            e.host_id = pool[h].id;
+            e.candidates.clear();
+            e.message = "reconciliation found its host";
+            taken.push_back(h);
+            r.result = reconciled::verdict::found;
+        }
+        else if (!found.contested[k].empty())
+        {
+            e.candidates.clear();
+            for (auto c : found.contested[k])
+                e.candidates.push_back(pool[candidates[c]].id);
+            e.message = "reconciliation: it cannot be told apart from other new hosts of the package and image";
+            r.result = reconciled::verdict::contested;
+        }
+        else if (e.state != journal_state::made && now - e.recorded > o.appear_timeout)
+        {
+            e.state = journal_state::absent;
+            e.message = "reconciliation: no host was made for it";
+            r.result = reconciled::verdict::absent;
+        }
+        else
+        {
+            e.message = e.state == journal_state::made ? "reconciliation: the host it made is not listed"
+                                                       : "reconciliation: too recent to say";
+            r.result = reconciled::verdict::pending;
+        }
+        r.entry = e;
+        out.push_back(std::move(r));
+    }
+    std::sort(taken.rbegin(), taken.rend());
+    for (auto h : taken)
+        pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(h));
+}
+
+inline asio::awaitable<error_code> reconcile(impl_ptr impl, create_journal* journal,
+                                             reconcile_options o, call_options call,
+                                             std::shared_ptr<result_state<reconcile_report>> st)
+{
+    client c = client_access::view(impl);
+    auto& diag = st->diag;
+    auto [lec, snap] = co_await journal_load(*journal);
+    if (lec)
+    {
+        diagnostics_access::set_client_message(diag, "the journal could not be read");
+        co_return lec;
+    }
+    if (snap.unsettled.empty())
+        co_return error_code{};
+
+    catalog cat;
+    std::map<round_key, std::vector<journal_entry*>> rounds;
+    for (auto& e : snap.unsettled)
+    {
+        const int kind = static_cast<int>(e.period ? billing_kind::fixed_period : billing_kind::pay_as_you_go);
+        rounds[round_key{e.package_id, e.image_id, kind, e.marker, e.marker_ids, e.marker_tie}].push_back(&e);
+        cat.packages[kind];
+    }
+    for (auto& [kind, packages] : cat.packages)
+    {
+        auto [ec, got] = co_await c.async_list_packages(static_cast<billing_kind>(kind), call_context(call, diag),
+                                                        tuple_token());
+        if (ec)
+            co_return ec;
+        packages = std::move(got);
+    }
+    {
+        auto [ec, images] = co_await c.async_list_images(call_context(call, diag), tuple_token());
+        if (ec)
+            co_return ec;
+        cat.images = std::move(images);
+    }
+    auto [hec, hosts] = co_await async_list_all_hosts(c, {}, call_context(call, diag), tuple_token());
+    if (hec)
+        co_return hec;
+    if (co_await cancelled())
+        co_return asio::error::operation_aborted;
+
+    std::unordered_set<std::string> claimed(snap.claimed.begin(), snap.claimed.end());
+    for (const auto& id : creator_of(*impl)->claimed())
+        claimed.insert(id);
+    std::erase_if(hosts, [&](const host& h) { return claimed.count(h.id) != 0; });
+    auto& report = st->value;
+    for (auto& [key, entries] : rounds)
+        settle_round(key, entries, cat, hosts, o, report.entries);
+
+    std::vector<journal_entry> changed;
+    for (const auto& r : report.entries)
+    {
+        changed.push_back(r.entry);
+        if (r.result == reconciled::verdict::found)
+            creator_of(*impl)->claim(r.entry.host_id);
+    }
+    auto [wec] = co_await journal_write(*journal, std::move(changed));
+    if (wec)
+    {
+        diagnostics_access::set_client_message(diag, "the journal could not record what reconciliation found");
+        co_return wec;
+    }
+    co_return error_code{};
+}
+
+}   // namespace reconcile_helpers
+
+FINOVY_DECL void start_reconcile(impl_ptr impl, create_journal* journal, reconcile_options o,
+                                 call_context ctx, diagnostics* own, handler_for<reconcile_report> h)
+{
+    auto ex = boost::asio::make_strand(impl->executor);
+    auto home = impl->executor;
+    start_composed<reconcile_report>(
+        ex, std::move(home), ctx.diag, own, std::move(h),
+        [&](std::shared_ptr<result_state<reconcile_report>> st) {
+            auto call = owned_options(ctx.options, *st);
+            return reconcile_helpers::reconcile(impl, journal, o, call, std::move(st));
+        },
+        true);
+}
+
+}   // namespace finovy::detail
+
+#endif
