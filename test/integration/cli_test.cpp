@@ -21,9 +21,9 @@ BOOST_AUTO_TEST_CASE(help_lists_every_command)
     BOOST_TEST(r.exit_code == 0);
     for (auto c : {"images", "packages", "hosts list", "hosts get", "hosts create", "hosts start", "hosts stop",
                    "hosts reboot", "hosts wait", "hosts delete", "disks create", "disks list", "disks get",
-                   "disks mount", "disks unmount", "disks destroy", "token", "--endpoint", "--sandbox", "--token",
-                   "--uuid", "--secret", "--ca-file", "--output", "--timeout", "--verbose", "--profile",
-                   "--config-file", "FINOVY_SANDBOX"})
+                   "disks mount", "disks unmount", "disks destroy", "token", "--endpoint", "--sandbox",
+                   "--access-token", "--uuid", "--secret", "--ca-file", "--output", "--timeout", "--verbose",
+                   "--profile", "--config-file", "FINOVY_SANDBOX", "--proxy", "--no-proxy", "help"})
         BOOST_TEST(r.out.find(c) != std::string::npos, c);
     for (std::vector<std::string> cmd : {std::vector<std::string>{"hosts", "create", "--help"},
                                          {"disks", "mount", "--help"}, {"images", "--help"}})
