@@ -60,10 +60,10 @@ private:
     int exit_code_ = 0;
 };
 
-int main()
+int main(int argc, char** argv)
 {
     asio::io_context ioc;
-    finovy::client api(ioc, example::load_options());
+    finovy::client api(ioc, example::load_options(argc, argv));
     catalog_tour tour(api);
     tour.start();   // returns at once: nothing happens until the io_context runs
     ioc.run();      // runs the callbacks; returns when no work is left

@@ -6,7 +6,13 @@
 //      count the status calls that cost (from the simulator's /__sim/stats), delete them.
 //
 //   provision --endpoint https://127.0.0.1:8443 --ca-file finovy-sim-certs/ca.pem
-//             --uuid A27550582 --secret ... [--fleet 20] [--interval-ms 500]
+//             --uuid A27550582 --secret ... [--fleet 20] [--poll-interval 500ms]
+//
+// The client's settings come as the finovy tool's do (common/settings.hpp): these flags, then the
+// FINOVY_* variables, then a profile of the config file.
+#include "common/duration.hpp"
+#include "common/settings.hpp"
+
 #include <finovy.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -15,7 +21,6 @@
 #include <boost/program_options.hpp>
 
 #include <chrono>
-#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 
@@ -188,52 +193,42 @@ asio::awaitable<void> provision(settings s)
 int main(int argc, char** argv)
 {
     settings s;
-    po::options_description desc("provision: the finovy provisioning example\nOptions");
-    std::string endpoint, token, uuid, secret, ca;
-    long interval_ms = 500;
+    po::options_description desc("provision: the finovy provisioning example\n\nUsage: provision [options]\n\nOptions");
     // clang-format off
     desc.add_options()
         ("help,h", "print this help")
-        ("endpoint", po::value(&endpoint), "API base URL (FINOVY_ENDPOINT)")
-        ("ca-file", po::value(&ca), "PEM file of the CA to trust (FINOVY_CA_FILE)")
-        ("token", po::value(&token), "access token (FINOVY_ACCESS_TOKEN)")
-        ("uuid", po::value(&uuid), "account id, with --secret (FINOVY_UUID)")
-        ("secret", po::value(&secret), "app secret (FINOVY_SECRET)")
         ("fleet", po::value(&s.fleet)->default_value(20), "hosts in the fleet phase (0: skip it)")
-        ("interval-ms", po::value(&interval_ms)->default_value(500), "polling interval");
+        ("poll-interval", po::value<example::duration>()->value_name("DURATION"),
+         "between status polls: 500ms, 2s, 1m (default 500ms)");
     // clang-format on
+    po::options_description client_settings("The client's settings (a flag wins over the variables shown, which win "
+                                            "over the profile's keys)");
+    client_settings.add(example::setting_options());
+    desc.add(client_settings);
+    po::options_description all;
+    all.add(desc).add(example::hidden_setting_options());
     try
     {
         po::variables_map vm;
-        po::store(po::parse_command_line(argc, argv, desc), vm);
+        po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
         po::notify(vm);
         if (vm.count("help"))
         {
             std::cout << desc << '\n';
             return 0;
         }
-        auto env = [](const char* name, std::string& v) {
-            if (v.empty())
-                if (const char* e = std::getenv(name))
-                    v = e;
-        };
-        env("FINOVY_ENDPOINT", endpoint);
-        env("FINOVY_CA_FILE", ca);
-        env("FINOVY_ACCESS_TOKEN", token);
-        env("FINOVY_UUID", uuid);
-        env("FINOVY_SECRET", secret);
-        if (endpoint.empty() || (token.empty() && (uuid.empty() || secret.empty())))
-            throw std::runtime_error("needs --endpoint, and --token or --uuid with --secret");
-        s.client.endpoint = endpoint;
-        s.client.ca_file = ca;
-        s.client.access_token = token;
-        s.client.uuid = uuid;
-        s.client.secret = secret;
-        s.interval = std::chrono::milliseconds(interval_ms);
+        auto cfg = example::load_settings(vm);
+        for (const auto& w : cfg.warnings)
+            std::cerr << "provision: warning: " << w << '\n';
+        if (!example::has_credentials(cfg.options))
+            throw example::usage_error(example::missing_credentials_message());
+        s.client = std::move(cfg.options);
+        if (vm.count("poll-interval"))
+            s.interval = vm["poll-interval"].as<example::duration>().value;
     }
-    catch (const std::exception& e)
+    catch (const std::exception& e)   // usage errors, finovy::configuration_error, program_options' errors
     {
-        std::cerr << "provision: " << e.what() << '\n';
+        std::cerr << "provision: " << e.what() << "\n(see provision --help)\n";
         return 2;
     }
 

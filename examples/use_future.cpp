@@ -11,10 +11,10 @@
 #include <future>
 #include <thread>
 
-int main()
+int main(int argc, char** argv)
 {
     asio::io_context ioc;
-    finovy::client api(ioc, example::load_options());
+    finovy::client api(ioc, example::load_options(argc, argv));
     auto work = asio::make_work_guard(ioc);   // keeps run() going while nothing is in flight
     std::thread io_thread([&] { ioc.run(); });
 

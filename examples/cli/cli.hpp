@@ -9,6 +9,9 @@
 #ifndef FINOVY_CLI_HPP
 #define FINOVY_CLI_HPP
 
+#include "../common/duration.hpp"
+#include "../common/settings.hpp"
+
 #include <finovy.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -34,23 +37,17 @@ enum exit_code : int
     timed_out = 3,   // a wait ran out of time
 };
 
-// A usage error: the message goes to stderr with a hint, and the tool exits with 2.
-struct usage_error : std::runtime_error
-{
-    using std::runtime_error::runtime_error;
-};
+// A usage error: the message goes to stderr with a hint, and the tool exits with 2. The same type
+// as the shared settings' (../common/settings.hpp), which throw it too.
+using example::usage_error;
 
 // --- the tables (spec.cpp) ---------------------------------------------------------------------
 
-// A duration option's value: "500ms", "30s", "2m", "1h", "1m30s". Every duration option reads
-// it with the same parser (program_options calls validate() below).
-struct duration
-{
-    std::chrono::milliseconds value{0};
-};
+// A duration option's value: "500ms", "30s", "2m", "1h", "1m30s", the syntax every program here
+// shares (../common/duration.hpp; program_options reads it through example::validate()).
+using example::duration;
 // Parses `text`; throws usage_error with a hint (a bare number has no unit) naming `option`.
 std::chrono::milliseconds parse_duration(const std::string& text, const std::string& option);
-void validate(boost::any& v, const std::vector<std::string>& values, duration*, int);
 
 enum class arg_kind
 {
@@ -85,10 +82,12 @@ const std::vector<command_spec>& commands();
 const std::vector<option_spec>& global_option_specs();
 // The commands that group subcommands: hosts, disks.
 bool is_group(const std::string& word);
+// The command named by `words` ("hosts", "create"), or null.
+const command_spec* find_command(const std::vector<std::string>& words);
 
 po::options_description describe(const std::vector<option_spec>& specs, const std::string& caption);
-void print_usage(std::ostream& os);                                  // finovy --help
-void print_group_usage(std::ostream& os, const std::string& group);   // finovy hosts --help
+void print_usage(std::ostream& os);                                  // finovy --help, finovy help
+void print_group_usage(std::ostream& os, const std::string& group);   // finovy hosts --help, finovy help hosts
 void print_command_usage(std::ostream& os, const command_spec& c);    // finovy hosts create --help
 void print_version(std::ostream& os, bool json);
 std::string bash_completion();
@@ -105,6 +104,9 @@ struct globals
 };
 
 // What a command produced: a table (text) or one JSON document, and the exit code.
+// Failures have one shape in every command: a line per failure on stderr ("finovy: error:
+// [ID: ]what happened (category:code)"), the same error object in JSON (error_json), and, for
+// the commands that take several ids, the table ID RESULT with a row "error: ..." per failed id.
 struct outcome
 {
     std::string text;

@@ -3,6 +3,7 @@
 // catalog, the token, and the dispatch (hosts.cpp and disks.cpp hold the others).
 #include "commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace cli {
@@ -79,6 +80,21 @@ outcome summarize(const globals& g, const std::vector<per_id>& results, const ch
     return o;
 }
 
+bool any_failed(const std::vector<per_id>& results)
+{
+    return std::any_of(results.begin(), results.end(), [](const per_id& r) { return bool(r.ec); });
+}
+
+outcome summarize_details(const globals& g, const std::vector<per_id>& results, const char* key, std::string details)
+{
+    auto o = summarize(g, results, key, false);
+    if (!any_failed(results))
+        o.text = std::move(details);
+    else if (!details.empty())
+        o.text = details + "\n" + o.text;
+    return o;
+}
+
 namespace {
 
 // --- catalog ---------------------------------------------------------------------------------
@@ -123,7 +139,9 @@ asio::awaitable<outcome> packages(finovy::client& c, const globals& g, const inv
     co_return o;
 }
 
-asio::awaitable<outcome> token(finovy::client& c, const globals& g)
+// A new token, fetched with uuid and secret. Printed only with --show, on stdout only and alone
+// (`$(finovy token --show)`): never in a log, an error or the verbose lines.
+asio::awaitable<outcome> token(finovy::client& c, const globals& g, const invocation& inv)
 {
     finovy::diagnostics d;
     auto [ec, t] = co_await c.async_get_token(call(g, d), tok);
@@ -131,10 +149,22 @@ asio::awaitable<outcome> token(finovy::client& c, const globals& g)
         co_return failed(ec, d);
     auto expires = std::chrono::system_clock::now() + t.lifetime;
     auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.lifetime).count();
+    std::string validity = "valid for " + std::to_string(secs / 60) + " min " + std::to_string(secs % 60) +
+                           " s, until " + iso_time(expires);
+    bool show = inv.vm.count("show") > 0;
     outcome o;
-    o.doc = json::object{{"lifetime_ms", t.lifetime.count()}, {"expires_at", iso_time(expires)}};
-    o.text = "a new token is valid for " + std::to_string(secs / 60) + " min " + std::to_string(secs % 60) +
-             " s, until " + iso_time(expires) + "\n";
+    json::object doc{{"lifetime_ms", t.lifetime.count()}, {"expires_at", iso_time(expires)}};
+    if (show)
+        doc["token"] = t.token.reveal();
+    o.doc = std::move(doc);
+    if (show)
+    {
+        o.text = std::string(t.token.reveal()) + "\n";
+        if (!g.json)
+            std::cerr << "finovy: the token is " << validity << '\n';
+    }
+    else
+        o.text = "a new token is " + validity + "\n";
     co_return o;
 }
 
@@ -149,7 +179,7 @@ asio::awaitable<outcome> run(const globals& g, const invocation& inv)
     if (cmd == "packages")
         co_return co_await packages(c, g, inv);
     if (cmd == "token")
-        co_return co_await token(c, g);
+        co_return co_await token(c, g, inv);
     if (cmd == "disks")
         co_return co_await disks_command(c, g, inv);
     co_return co_await hosts_command(c, g, inv);

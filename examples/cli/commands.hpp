@@ -84,9 +84,15 @@ asio::awaitable<std::vector<per_id>> for_ids(const std::vector<std::string>& ids
     co_return results;
 }
 
-// The outcome of a multi-id command: a table ID/RESULT, and a JSON array of
+// The outcome of a multi-id command, the one shape of their failures: a table ID/RESULT with a row
+// "error: <message>" per failed id, a line per failure on stderr, and a JSON array of
 // {"id", "ok", "result" (when ok), key: the object (when known), "error" (when not ok)}.
 outcome summarize(const globals& g, const std::vector<per_id>& results, const char* key, bool waiting);
+// For the commands that show what they read (hosts get, disks get): `details` when every id
+// succeeded; else `details` of those that did, then the table of summarize().
+outcome summarize_details(const globals& g, const std::vector<per_id>& results, const char* key, std::string details);
+// Whether any id failed.
+bool any_failed(const std::vector<per_id>& results);
 
 asio::awaitable<outcome> hosts_command(finovy::client& c, const globals& g, const invocation& inv);
 asio::awaitable<outcome> disks_command(finovy::client& c, const globals& g, const invocation& inv);

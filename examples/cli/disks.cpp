@@ -166,9 +166,7 @@ asio::awaitable<outcome> disks_get(finovy::client& c, const globals& g, const in
     for (const auto& r : results)
         if (!r.ec)
             found.push_back(json::value_to<finovy::disk>(r.object));
-    auto o = summarize(g, results, "disk", false);
-    o.text = found.empty() ? "" : table(disk_rows(found), g.headers);
-    co_return o;
+    co_return summarize_details(g, results, "disk", found.empty() ? "" : table(disk_rows(found), g.headers));
 }
 
 // mount, unmount, destroy: each id at once, then (--wait) until in use, waiting, or gone.
@@ -230,11 +228,12 @@ asio::awaitable<outcome> disks_usage(finovy::client& c, const globals& g, const 
     std::vector<std::vector<std::string>> rows{{"AREA", "USED_GB"}};
     for (const auto& r : results)
     {
-        if (r.ec)
+        if (r.ec)   // the failure shape of the commands that take several ids: an error row
         {
             report(r.id, r.ec, r.diag);
             o.exit = failure;
             arr.push_back(json::object{{"area", r.id}, {"error", error_json(r.ec, r.diag)}});
+            rows.push_back({r.id, "error: " + r.ec.message()});
             continue;
         }
         arr.push_back(json::object{{"area", r.id}, {"used_gb", r.object}});

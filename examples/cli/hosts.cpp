@@ -127,12 +127,11 @@ asio::awaitable<outcome> hosts_get(finovy::client& c, const globals& g, const in
         r.done = status_text(h);
         details[r.id] = host_details(h, show, g.headers);
     });
-    auto o = summarize(g, results, "host", false);
-    o.text.clear();
+    std::string shown;
     for (const auto& r : results)
         if (!r.ec)
-            o.text += (o.text.empty() ? "" : "\n") + details[r.id];
-    co_return o;
+            shown += (shown.empty() ? "" : "\n") + details[r.id];
+    co_return summarize_details(g, results, "host", std::move(shown));
 }
 
 // --- create --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // finovy: the command-line tool of finovy-cpp. Parses the command line (Boost.Program_options,
-// from the tables of spec.cpp), builds the client options, runs the command and prints its outcome.
+// from the tables of spec.cpp), builds the client options (the flags every program here shares,
+// ../common/settings.hpp), runs the command and prints its outcome.
 #include "cli.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,10 +11,13 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <functional>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string_view>
+#include <variant>
 
 namespace {
 
@@ -22,6 +26,8 @@ using namespace cli;
 // Whether `option` ("--timeout", "-o") is a global option (with a value, if `valued`).
 bool is_global(const std::string& option, bool valued = false)
 {
+    if (option == "--token")   // the deprecated name of --access-token (example::hidden_setting_options)
+        return true;
     for (const auto& o : global_option_specs())
     {
         if (valued && o.kind == arg_kind::flag)
@@ -73,6 +79,57 @@ bool wants_json(int argc, char** argv)
             return true;
     }
     return false;
+}
+
+// The words after "help" ("finovy help hosts create", "finovy hosts help create"), without the
+// options and their values.
+std::vector<std::string> help_topic(int argc, char** argv)
+{
+    std::vector<std::string> words;
+    for (int i = 1; i < argc; ++i)
+    {
+        std::string a = argv[i];
+        if (is_global(a, true))
+            ++i;
+        else if (a.empty() || a[0] != '-')
+            words.push_back(a);
+    }
+    std::vector<std::string> topic;
+    bool after = false;
+    for (const auto& w : words)
+    {
+        if (after)
+            topic.push_back(w);
+        else if (w == "help")
+            after = true;
+        else
+            topic.push_back(w);   // "hosts help create": the group comes first
+    }
+    return topic;
+}
+
+// finovy help [COMMAND]: the usage of the topic, or a usage error for an unknown one.
+int print_help(const std::vector<std::string>& topic)
+{
+    if (topic.empty())
+    {
+        print_usage(std::cout);
+        return ok;
+    }
+    if (const auto* c = find_command(topic); c && topic.size() <= (c->sub.empty() ? 1u : 2u))
+    {
+        print_command_usage(std::cout, *c);
+        return ok;
+    }
+    if (topic.size() == 1 && is_group(topic[0]))
+    {
+        print_group_usage(std::cout, topic[0]);
+        return ok;
+    }
+    std::string name;
+    for (const auto& w : topic)
+        name += (name.empty() ? "" : " ") + w;
+    throw usage_error("no command '" + name + "' to show help for");
 }
 
 std::string subcommands_of(const std::string& group)
@@ -130,18 +187,54 @@ void confirm_delete(const invocation& inv)
         throw usage_error("nothing deleted");
 }
 
-void log_attempt(const finovy::attempt_event& e)
+// A proxy URL without its user and password, for the log.
+std::string without_userinfo(const std::string& url)
+{
+    auto scheme = url.find("://");
+    auto from = scheme == std::string::npos ? 0 : scheme + 3;
+    auto at = url.find('@', from);
+    if (at == std::string::npos || at > url.find_first_of("/?#", from))
+        return url;
+    return url.substr(0, from) + url.substr(at + 1);
+}
+
+std::string milliseconds(std::chrono::microseconds t)
 {
     std::ostringstream os;
-    os << "finovy: " << boost::beast::http::to_string(e.method) << ' ' << e.path << " -> "
-       << (e.http_status ? "HTTP " + std::to_string(e.http_status) : std::string("no answer")) << ", code "
-       << e.api_code << ", attempt " << e.attempt << ", " << std::fixed << std::setprecision(1)
-       << static_cast<double>(e.latency.count()) / 1000.0 << " ms";
-    if (!e.trace_id.empty())
-        os << ", traceId " << e.trace_id;
-    if (e.error)
-        os << ", " << e.error.message() << (e.will_retry ? " (retrying)" : "");
-    std::cerr << os.str() << '\n';
+    os << std::fixed << std::setprecision(1) << static_cast<double>(t.count()) / 1000.0 << " ms";
+    return os.str();
+}
+
+// --verbose: a line per connection (saying when it goes through the proxy) and per request. The
+// client's events never hold a token, a secret or a proxy's password.
+std::function<void(const finovy::client_event&)> verbose_log()
+{
+    auto proxy = std::make_shared<std::string>();   // "host:port" of the proxy, once connected through it
+    return [proxy](const finovy::client_event& event) {
+        std::ostringstream os;
+        if (const auto* c = std::get_if<finovy::connection_opened_event>(&event))
+        {
+            std::string where = std::string(c->host) + ":" + std::string(c->port);
+            *proxy = c->via_proxy ? where : std::string();
+            os << "finovy: connected to " << (c->via_proxy ? "the proxy " + where + ", tunnel (CONNECT) to the API" : where)
+               << ", " << milliseconds(c->latency);
+        }
+        else if (const auto* e = std::get_if<finovy::attempt_event>(&event))
+        {
+            os << "finovy: " << boost::beast::http::to_string(e->method) << ' ' << e->path << " -> "
+               << (e->http_status ? "HTTP " + std::to_string(e->http_status) : std::string("no answer")) << ", code "
+               << e->api_code << ", attempt " << e->attempt << ", " << milliseconds(e->latency);
+            if (!e->trace_id.empty())
+                os << ", traceId " << e->trace_id;
+            if (!proxy->empty())
+                os << ", through the proxy " << *proxy;
+            if (e->error)
+                os << ", " << e->error.message() << (e->will_retry ? " (retrying)" : "");
+        }
+        else
+            return;
+        std::cerr << os.str() << '\n';
+    };
 }
 
 }   // namespace
@@ -155,10 +248,10 @@ int main(int argc, char** argv)
     try
     {
         auto words = command_words(argc, argv);
-        const command_spec* spec = nullptr;
-        for (const auto& c : commands())
-            if (!words.empty() && c.command == words[0] && (c.sub.empty() || (words.size() > 1 && c.sub == words[1])))
-                spec = &c;
+        // finovy help [COMMAND], finovy hosts help [COMMAND]
+        if ((!words.empty() && words[0] == "help") || (words.size() == 2 && is_group(words[0]) && words[1] == "help"))
+            return print_help(help_topic(argc, argv));
+        const command_spec* spec = find_command(words);
         bool group_only = !words.empty() && is_group(words[0]) && words.size() == 1;
         if (spec)
             hint = "finovy " + spec->name() + " --help";
@@ -171,7 +264,7 @@ int main(int argc, char** argv)
 
         po::options_description all;
         all.add(describe(global_option_specs(), "")).add(describe(spec ? spec->options : std::vector<option_spec>{}, ""));
-        po::options_description hidden;
+        po::options_description hidden = example::hidden_setting_options();
         hidden.add_options()("words", po::value<std::vector<std::string>>());
         all.add(hidden);
         po::positional_options_description pos;
@@ -199,7 +292,10 @@ int main(int argc, char** argv)
             return ok;
         }
         if (words.empty())
+        {
+            print_usage(std::cerr);   // a bare `finovy`: what it can do
             throw usage_error("no command given");
+        }
         if (group_only)
             throw usage_error("'" + words[0] + "' needs a command: " + subcommands_of(words[0]));
         po::notify(inv.vm);   // required options
@@ -226,25 +322,10 @@ int main(int argc, char** argv)
         global_stage = true;
 
         // Global settings: the flags, then the environment, then the profile (the SDK's loader).
-        auto flag = [&](const char* name) {
-            return vm.count(name) ? std::optional<std::string>(vm[name].as<std::string>()) : std::nullopt;
-        };
-        finovy::config_values given;
-        given.endpoint = flag("endpoint");
-        given.access_token = flag("token");
-        given.uuid = flag("uuid");
-        given.secret = flag("secret");
-        given.ca_file = flag("ca-file");
-        if (vm.count("sandbox"))
-            given.sandbox = true;
-        finovy::config_sources sources;
-        sources.profile = flag("profile");
-        sources.config_file = flag("config-file");
-        auto cfg = finovy::load_configuration(given, sources);   // throws configuration_error: exit 2
+        auto cfg = example::load_settings(vm);   // throws configuration_error or usage_error: exit 2
         for (const auto& w : cfg.warnings)
             std::cerr << "finovy: warning: " << w << '\n';
         g.client = std::move(cfg.options);
-        g.client.allow_insecure_http = vm.count("allow-insecure-http") > 0;
         g.verbose = vm.count("verbose") > 0;
         g.headers = vm.count("no-headers") == 0;
         if (vm.count("timeout"))
@@ -253,13 +334,17 @@ int main(int argc, char** argv)
             g.client.deadline = *g.timeout;
         }
         const auto& o = g.client;
-        if (o.access_token.empty() && (o.uuid.empty() || o.secret.empty()))
-            throw usage_error("credentials needed: --token, or --uuid and --secret (or FINOVY_ACCESS_TOKEN, "
-                              "FINOVY_UUID, FINOVY_SECRET, or the keys access_token, uuid, secret of a profile)");
+        if (!example::has_credentials(o))
+            throw usage_error(example::missing_credentials_message());
         if (inv.command == "token" && (o.uuid.empty() || o.secret.empty()))
             throw usage_error("'token' needs --uuid and --secret: it fetches a token with them");
         if (g.verbose)
-            g.client.observer = log_attempt;
+        {
+            if (!o.proxy.empty())   // whether it applies (no_proxy) is said per connection
+                std::cerr << "finovy: proxy " << without_userinfo(o.proxy)
+                          << (o.no_proxy.empty() ? std::string() : ", not for " + o.no_proxy) << '\n';
+            g.client.events = verbose_log();
+        }
         global_stage = false;
         if (inv.command == "hosts" && inv.sub == "delete" && !vm.count("yes"))
             confirm_delete(inv);

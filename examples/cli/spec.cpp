@@ -6,11 +6,11 @@
 #include <boost/version.hpp>
 #include <openssl/crypto.h>
 
-#include <cctype>
-#include <cmath>
 #include <iomanip>
+#include <map>
 #include <ostream>
 #include <sstream>
+#include <string_view>
 
 namespace cli {
 
@@ -75,112 +75,58 @@ const std::vector<command_spec>& commands()
          {wait_flag("wait until each is gone"), poll_interval()}},
         {"disks", "usage", "", "GB of cloud disks per area", 0, 0,
          {{"area", arg_kind::text, "AREA", "only this area (default: every area)", false, nullptr, area_names}}},
-        {"token", "", "", "fetch a token and print when it expires (never the secret)", 0, 0, {}},
+        {"token", "", "", "fetch a token with --uuid and --secret; print when it expires", 0, 0,
+         {{"show", arg_kind::flag, "", "print the token itself on stdout, alone (for tools that want one)"}}},
         {"completion", "", "SHELL", "print the shell completion script (bash)", 1, 1, {}},
+        {"help", "", "[COMMAND]", "show the commands, or a command's options (finovy help hosts create)", 0, 2, {}},
     };
     return list;
 }
 
+// The client's settings come from the flags every program here shares (../common/settings.hpp),
+// between the tool's own options.
 const std::vector<option_spec>& global_option_specs()
 {
-    static const std::vector<option_spec> list = {
-        {"help,h", arg_kind::flag, "", "show help (after a command: that command's)"},
-        {"version", arg_kind::flag, "", "print the versions of finovy, Boost and OpenSSL"},
-        {"profile", arg_kind::text, "NAME", "profile of the config file [FINOVY_PROFILE]; default: default"},
-        {"config-file", arg_kind::file, "FILE", "INI file of profiles [FINOVY_CONFIG_FILE]; default ~/.config/finovy/config"},
-        {"endpoint", arg_kind::text, "URL", "API base URL [FINOVY_ENDPOINT]; default https://client.xuandashi.com"},
-        {"sandbox", arg_kind::flag, "", "use the sandbox, https://client-sandbox.xuandashi.com [FINOVY_SANDBOX]"},
-        {"token", arg_kind::text, "TOKEN", "access token [FINOVY_ACCESS_TOKEN]"},
-        {"uuid", arg_kind::text, "UUID", "account id; with --secret, a token is fetched and renewed [FINOVY_UUID]"},
-        {"secret", arg_kind::text, "SECRET", "app secret [FINOVY_SECRET]"},
-        {"ca-file", arg_kind::file, "FILE", "PEM file of a CA to trust besides the system's [FINOVY_CA_FILE]"},
-        {"output,o", arg_kind::text, "FORMAT", "table, or json: one JSON document on stdout", false, "table", {"table", "json"}},
-        {"no-headers", arg_kind::flag, "", "tables without their header line (nor footer)"},
-        {"timeout", arg_kind::duration, "DURATION", "deadline of each call, and of each wait (default 60s and 10m)"},
-        {"verbose,v", arg_kind::flag, "", "log each request on stderr: path, status, API code, attempt, latency, traceId"},
-        {"allow-insecure-http", arg_kind::flag, "", "accept an http:// endpoint (debugging only)"},
-    };
+    static const std::vector<option_spec> list = [] {
+        std::vector<option_spec> l = {
+            {"help,h", arg_kind::flag, "", "show help (after a command: that command's)"},
+            {"version", arg_kind::flag, "", "print the versions of finovy, Boost and OpenSSL"},
+        };
+        for (const auto& f : example::setting_flags())
+            l.push_back({f.name, !*f.value_name ? arg_kind::flag : f.is_file ? arg_kind::file : arg_kind::text,
+                         f.value_name, f.help});
+        l.insert(l.end(), {
+            {"output,o", arg_kind::text, "FORMAT", "table, or json: one JSON document on stdout", false, "table", {"table", "json"}},
+            {"no-headers", arg_kind::flag, "", "tables without their header line (nor footer)"},
+            {"timeout", arg_kind::duration, "DURATION", "deadline of each call, and of each wait (default 60s and 10m)"},
+            {"verbose,v", arg_kind::flag, "", "log each connection and request on stderr: the proxy it went through, "
+                                              "path, status, API code, attempt, latency, traceId (never a secret)"},
+        });
+        return l;
+    }();
     return list;
 }
 // clang-format on
 
 bool is_group(const std::string& word) { return word == "hosts" || word == "disks"; }
 
-// --- durations ---------------------------------------------------------------------------------
-
-namespace {
-
-// A sequence of <number><unit>, units ms, s, m, h ("1m30s"). Empty `why` on success.
-std::chrono::milliseconds read_duration(const std::string& text, std::string& why)
+const command_spec* find_command(const std::vector<std::string>& words)
 {
-    double total_ms = 0;
-    std::size_t i = 0;
-    bool any = false;
-    while (i < text.size())
-    {
-        std::size_t start = i;
-        while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
-            ++i;
-        std::string number = text.substr(start, i - start);
-        std::size_t ustart = i;
-        while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
-            ++i;
-        std::string unit = text.substr(ustart, i - ustart);
-        double n = 0;
-        std::istringstream is(number);
-        if (number.empty() || !(is >> n) || !is.eof())
-        {
-            why = "'" + text + "' is not a duration (examples: 500ms, 30s, 2m, 1h, 1m30s)";
-            return {};
-        }
-        if (unit.empty())
-        {
-            why = "'" + text + "' has no unit; write " + number + "s (or " + number + "ms, " + number + "m, " + number +
-                  "h)";
-            return {};
-        }
-        double scale = unit == "ms" ? 1 : unit == "s" ? 1e3 : unit == "m" ? 60e3 : unit == "h" ? 3600e3 : 0;
-        if (scale == 0)
-        {
-            why = "'" + text + "': unknown unit '" + unit + "' (use ms, s, m or h)";
-            return {};
-        }
-        total_ms += n * scale;
-        any = true;
-    }
-    if (!any)
-    {
-        why = "an empty duration (examples: 500ms, 30s, 2m, 1h)";
-        return {};
-    }
-    if (total_ms < 1 || total_ms > 1e11)   // 1e11 ms: three years
-    {
-        why = "'" + text + "' is out of range (1ms to 27000h)";
-        return {};
-    }
-    return std::chrono::milliseconds(static_cast<long long>(std::llround(total_ms)));
+    for (const auto& c : commands())
+        if (!words.empty() && c.command == words[0] && (c.sub.empty() || (words.size() > 1 && c.sub == words[1])))
+            return &c;
+    return nullptr;
 }
 
-}   // namespace
+// --- durations ---------------------------------------------------------------------------------
 
 std::chrono::milliseconds parse_duration(const std::string& text, const std::string& option)
 {
     std::string why;
-    auto d = read_duration(text, why);
+    auto d = example::read_duration(text, why);
     if (!why.empty())
         throw usage_error("option '--" + option + "': " + why);
     return d;
-}
-
-void validate(boost::any& v, const std::vector<std::string>& values, duration*, int)
-{
-    po::validators::check_first_occurrence(v);
-    const auto& text = po::validators::get_single_string(values);
-    std::string why;
-    auto d = read_duration(text, why);
-    if (!why.empty())   // program_options puts the option's name in
-        throw po::error_with_option_name("option '%canonical_option%': " + why);
-    v = duration{d};
 }
 
 // --- help ----------------------------------------------------------------------------------------
@@ -235,8 +181,10 @@ namespace {
 
 std::string long_name(const option_spec& o)
 {
-    std::string n = o.name;
-    return "--" + n.substr(0, n.find(','));
+    std::string_view n = o.name;
+    std::string s = "--";   // not "--" + substr(): GCC 12 warns falsely about that (-Wstringop-overflow)
+    s += n.substr(0, n.find(','));
+    return s;
 }
 
 std::string synopsis(const command_spec& c)
@@ -246,7 +194,7 @@ std::string synopsis(const command_spec& c)
         s += " " + c.args;
     for (const auto& o : c.options)
         if (o.required)
-            s += " " + long_name(o) + " " + o.value_name;
+            s.append(" ").append(long_name(o)).append(" ").append(o.value_name);
     return s + " [options]";
 }
 
@@ -270,17 +218,22 @@ void print_usage(std::ostream& os)
                    "Global options (a flag wins over the environment variable shown, which wins over the\n"
                    "profile's key of the config file); they may come before or after the command")
        << "\nDurations take a unit: 500ms, 30s, 2m, 1h, 1m30s.\n"
+          "Proxies: --proxy or https_proxy (CONNECT, TLS end to end); --no-proxy or no_proxy lists the hosts\n"
+          "reached directly ('*': all). --verbose says which connections went through the proxy.\n"
+          "Failures: a line per failure on stderr; commands taking several ids also print the table ID RESULT\n"
+          "with a row 'error: ...' per failed id (-o json: an \"error\" object in each failed id's entry).\n"
           "Exit codes: 0 success, 1 API or transport error (for several ids or hosts: any failed), 2 usage\n"
           "error, 3 timeout while waiting, 130 interrupted (hosts create prints the hosts it made).\n"
-          "Run 'finovy COMMAND --help' for a command's options; the reference is docs/cli.md.\n";
+          "Run 'finovy help COMMAND' or 'finovy COMMAND --help' for a command's options. The reference:\n"
+          "'man finovy', and docs/cli.md (installed in share/doc/finovy/docs/cli.md).\n";
 }
 
 void print_group_usage(std::ostream& os, const std::string& group)
 {
     os << "Usage: finovy " << group << " COMMAND [options]\n\nCommands:\n";
     list_commands(os, group);
-    os << "\nRun 'finovy " << group << " COMMAND --help' for a command's options, 'finovy --help' for the global "
-       << "options.\n";
+    os << "\nRun 'finovy help " << group << " COMMAND' or 'finovy " << group
+       << " COMMAND --help' for a command's options, 'finovy --help' for the global options.\n";
 }
 
 void print_command_usage(std::ostream& os, const command_spec& c)
@@ -323,9 +276,9 @@ std::vector<std::string> names(const std::vector<option_spec>& specs)
     for (const auto& o : specs)
     {
         out.push_back(long_name(o));
-        std::string n = o.name;
+        std::string_view n = o.name;
         if (auto comma = n.find(','); comma != std::string::npos)
-            out.push_back("-" + n.substr(comma + 1));
+            out.push_back(std::string("-").append(n.substr(comma + 1)));
     }
     return out;
 }
@@ -345,6 +298,8 @@ std::string value_arms(const std::vector<option_spec>& specs, const std::string&
             pattern += "|-" + n.substr(comma + 1);
         if (!o.choices.empty())
             s += indent + pattern + ") COMPREPLY=($(compgen -W \"" + joined(o.choices) + "\" -- \"$cur\")); return ;;\n";
+        else if (pattern == "--profile")   // the profiles of the config file
+            s += indent + pattern + ") COMPREPLY=($(compgen -W \"$(_finovy_profiles)\" -- \"$cur\")); return ;;\n";
         else if (o.kind == arg_kind::file)
             s += indent + pattern + ") COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n";
         else
@@ -380,6 +335,17 @@ std::string bash_completion()
     std::ostringstream os;
     os << "# bash completion for finovy " FINOVY_VERSION_STRING
           " (generated by 'finovy completion bash' from its option tables)\n"
+          "# The profiles of the config file: --config-file on the line, else FINOVY_CONFIG_FILE, else\n"
+          "# ~/.config/finovy/config; [default] and [profile NAME] sections.\n"
+          "_finovy_profiles()\n{\n"
+          "    local file=${FINOVY_CONFIG_FILE:-$HOME/.config/finovy/config} i\n"
+          "    for (( i = 1; i < COMP_CWORD; i++ )); do\n"
+          "        [[ ${COMP_WORDS[i]} == --config-file ]] && file=${COMP_WORDS[i+1]}\n"
+          "    done\n"
+          "    file=${file/#\\~/$HOME}\n"
+          "    [[ -r $file ]] || return 0\n"
+          "    sed -n 's/^[[:space:]]*\\[[[:space:]]*\\(profile[[:space:]]\\{1,\\}\\)\\{0,1\\}\\([^][:space:]]\\{1,\\}\\)[[:space:]]*\\].*/\\2/p' \"$file\"\n"
+          "}\n"
           "_finovy()\n{\n"
           "    local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= sub= i w\n"
           "    (( COMP_CWORD > 0 )) && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
@@ -392,7 +358,7 @@ std::string bash_completion()
        << ") (( i++ )) ;;\n"
           "            -*) ;;\n"
           "            *) if [[ -z $cmd ]]; then cmd=$w\n"
-          "               elif [[ -z $sub && ( $cmd == hosts || $cmd == disks ) ]]; then sub=$w\n"
+          "               elif [[ -z $sub && ( $cmd == hosts || $cmd == disks || $cmd == help ) ]]; then sub=$w\n"
           "               fi ;;\n"
           "        esac\n"
           "    done\n"
@@ -412,17 +378,38 @@ std::string bash_completion()
           "    fi\n"
           "    local opts=\n"
           "    case $cmd/$sub in\n";
+    std::map<std::string, std::vector<std::string>> subs;
     for (const auto& group : {std::string("hosts"), std::string("disks")})
     {
-        std::vector<std::string> subs;
         for (const auto& c : commands())
             if (c.command == group)
-                subs.push_back(c.sub);
-        os << "        " << group << "/) [[ $cur != -* ]] && { COMPREPLY=($(compgen -W \"" << joined(subs)
+                subs[group].push_back(c.sub);
+        os << "        " << group << "/) [[ $cur != -* ]] && { COMPREPLY=($(compgen -W \"" << joined(subs[group])
+           << " help\" -- \"$cur\")); return; } ;;\n";
+        os << "        " << group << "/help) [[ $cur != -* ]] && { COMPREPLY=($(compgen -W \"" << joined(subs[group])
            << "\" -- \"$cur\")); return; } ;;\n";
     }
+    // help [COMMAND]: the commands, then a group's.
+    os << "        help/*)\n"
+          "            if [[ $cur != -* ]]; then\n"
+          "                case $sub in\n"
+          "                    '') COMPREPLY=($(compgen -W \""
+       << joined(top)
+       << "\" -- \"$cur\")) ;;\n"
+          "                    hosts) COMPREPLY=($(compgen -W \""
+       << joined(subs["hosts"])
+       << "\" -- \"$cur\")) ;;\n"
+          "                    disks) COMPREPLY=($(compgen -W \""
+       << joined(subs["disks"])
+       << "\" -- \"$cur\")) ;;\n"
+          "                esac\n"
+          "                return\n"
+          "            fi\n"
+          "            ;;\n";
     for (const auto& c : commands())
     {
+        if (c.command == "help")
+            continue;
         os << "        " << c.command << "/" << c.sub << ")\n";
         if (c.command == "completion")
             os << "            [[ $cur != -* ]] && { COMPREPLY=($(compgen -W \"bash\" -- \"$cur\")); return; }\n";
@@ -432,7 +419,7 @@ std::string bash_completion()
         os << "            ;;\n";
     }
     os << "    esac\n"
-          "    [[ $cur == -* ]] && COMPREPLY=($(compgen -W \"$opts --help $globals\" -- \"$cur\"))\n"
+          "    [[ $cur == -* ]] && COMPREPLY=($(compgen -W \"$opts $globals\" -- \"$cur\"))   # globals hold --help\n"
           "    return 0\n"
           "}\n"
           "complete -F _finovy finovy\n";

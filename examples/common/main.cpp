@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// main() of the coroutine examples: a client from the configuration, co_main on an io_context.
+// main() of the coroutine examples: a client from the settings, co_main on an io_context, and
+// any failure printed (error_with_diagnostics says the code, the server's msg and traceId).
 #include "example.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -7,12 +8,13 @@
 
 #include <exception>
 
-int main()
+int main(int argc, char** argv)
 {
+    auto options = example::load_options(argc, argv);   // exits on --help and on usage errors
     try
     {
         asio::io_context ioc;
-        finovy::client api(ioc, example::load_options());
+        finovy::client api(ioc, std::move(options));
         int rc = 0;
         asio::co_spawn(ioc, co_main(api), [&](std::exception_ptr e) {
             if (!e)
@@ -30,7 +32,7 @@ int main()
         ioc.run();
         return rc;
     }
-    catch (const std::exception& e)   // a bad configuration, or options the client refuses
+    catch (const std::exception& e)   // options the client refuses (std::invalid_argument)
     {
         std::cerr << "error: " << e.what() << '\n';
         return 1;

@@ -5,9 +5,12 @@
 //
 //   provisiond --listen 127.0.0.1:8080     (port 0: a free one; the first line of stdout says which)
 //
-// Settings come as for the finovy tool: the flags, then FINOVY_* variables, then a profile of the
-// config file, through finovy::load_configuration(). SIGINT or SIGTERM stop it: the server stops
+// Settings come as for the finovy tool, with the same flags (../common/settings.hpp): the flags,
+// then FINOVY_* variables, then a profile of the config file, through finovy::load_configuration().
+// Durations have the tool's syntax too (../common/duration.hpp). SIGINT or SIGTERM stop it: the server stops
 // accepting, the fleets' work is cancelled (their hosts stay as they are) and it exits.
+#include "../common/duration.hpp"
+#include "../common/settings.hpp"
 #include "fleets.hpp"
 #include "http_server.hpp"
 #include "routes.hpp"
@@ -33,26 +36,16 @@
 
 namespace po = boost::program_options;
 using namespace provisiond;
+using example::usage_error;
 
 namespace {
 
 constexpr int usage_exit = 2;
 
-struct usage_error : std::runtime_error
+// A duration option's value (the finovy tool's syntax: 500ms, 2s, 5m, 1h, 1m30s).
+std::chrono::milliseconds duration_of(const po::variables_map& vm, const char* option)
 {
-    using std::runtime_error::runtime_error;
-};
-
-// "500ms", "2s", "5min", "1h".
-std::chrono::milliseconds parse_duration(const std::string& option, const std::string& text)
-{
-    long long n = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    std::string_view unit(end, text.data() + text.size() - end);
-    long long scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "min" ? 60'000 : unit == "h" ? 3'600'000 : 0;
-    if (ec != std::errc{} || end == text.data() || n < 0 || scale == 0 || n > INT64_MAX / scale / 2)
-        throw usage_error("--" + option + ": expected a duration with a unit (500ms, 2s, 5min, 1h), not '" + text + "'");
-    return std::chrono::milliseconds(n * scale);
+    return vm[option].as<example::duration>().value;
 }
 
 // "127.0.0.1:8080", "[::1]:0", "localhost:0" is not taken: an address, not a name.
@@ -93,75 +86,58 @@ settings read_settings(int argc, char** argv)
 {
     po::options_description desc("provisiond: a provisioning service on the finovy SDK\n\n"
                                  "Usage: provisiond [--listen ADDR:PORT] [options]\n\nOptions");
+    auto duration = [](const char* default_text) {
+        std::string why;
+        return po::value<example::duration>()
+            ->value_name("DURATION")
+            ->default_value(example::duration{example::read_duration(default_text, why)}, default_text);
+    };
     // clang-format off
     desc.add_options()
         ("help,h", "this help")
         ("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "ADDR:PORT to serve HTTP on (port 0: a free one)")
-        ("profile", po::value<std::string>(), "profile of the config file [FINOVY_PROFILE]; default: default")
-        ("config-file", po::value<std::string>(), "INI file of profiles [FINOVY_CONFIG_FILE]; default ~/.config/finovy/config")
-        ("endpoint", po::value<std::string>(), "API base URL [FINOVY_ENDPOINT]")
-        ("sandbox", "use the sandbox endpoint [FINOVY_SANDBOX]")
-        ("access-token", po::value<std::string>(), "access token [FINOVY_ACCESS_TOKEN]")
-        ("token", po::value<std::string>(), "the same as --access-token (the finovy tool's name)")
-        ("uuid", po::value<std::string>(), "account id; with --secret, a token is fetched and renewed [FINOVY_UUID]")
-        ("secret", po::value<std::string>(), "app secret [FINOVY_SECRET]")
-        ("ca-file", po::value<std::string>(), "PEM file of a CA to trust besides the system's [FINOVY_CA_FILE]")
-        ("allow-insecure-http", "accept an http:// endpoint (debugging only)")
         ("max-count", po::value<std::size_t>()->default_value(100), "most hosts in one fleet")
         ("max-rps", po::value<double>()->default_value(0), "a ceiling on requests per second (0: the rate governor adapts alone)")
-        ("poll-interval", po::value<std::string>()->default_value("15s"), "between polling rounds of a fleet's waits")
-        ("first-delay", po::value<std::string>()->default_value("2s"), "after a power-on, before the first look")
-        ("wait-timeout", po::value<std::string>()->default_value("10min"), "per host, to run");
+        ("poll-interval", duration("15s"), "between polling rounds of a fleet's waits")
+        ("first-delay", duration("2s"), "after a power-on, before the first look")
+        ("wait-timeout", duration("10m"), "per host, to run");
     // clang-format on
+    po::options_description client_settings("The client's settings (a flag wins over the variables shown, which win "
+                                            "over the profile's keys)");
+    client_settings.add(example::setting_options());
+    desc.add(client_settings);
+    po::options_description all;
+    all.add(desc).add(example::hidden_setting_options());
     po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::store(po::parse_command_line(argc, argv, all), vm);
     if (vm.count("help"))
     {
-        std::cout << desc << '\n';
+        std::cout << desc << "\nDurations take a unit: 500ms, 30s, 2m, 1h, 1m30s.\n";
         std::exit(0);
     }
     po::notify(vm);
-    auto flag = [&](const char* name) {
-        return vm.count(name) ? std::optional<std::string>(vm[name].as<std::string>()) : std::nullopt;
-    };
-    if (vm.count("access-token") && vm.count("token"))
-        throw usage_error("give --access-token or --token, not both");
 
     // The flags, then the environment, then the profile: the SDK's one loader.
-    finovy::config_values given;
-    given.endpoint = flag("endpoint");
-    given.access_token = vm.count("token") ? flag("token") : flag("access-token");
-    given.uuid = flag("uuid");
-    given.secret = flag("secret");
-    given.ca_file = flag("ca-file");
-    if (vm.count("sandbox"))
-        given.sandbox = true;
-    finovy::config_sources sources;
-    sources.profile = flag("profile");
-    sources.config_file = flag("config-file");
-    auto cfg = finovy::load_configuration(given, sources);
+    auto cfg = example::load_settings(vm);
     for (const auto& w : cfg.warnings)   // they never hold a secret
         std::cerr << "provisiond: warning: " << w << '\n';
 
     settings s;
     s.listen = parse_listen(vm["listen"].as<std::string>());
     s.client = std::move(cfg.options);
-    s.client.allow_insecure_http = vm.count("allow-insecure-http") > 0;
     s.client.thread_safe = false;   // one thread runs the io_context: no strands needed
     s.client.rate_limit.max_requests_per_second = vm["max-rps"].as<double>();
     if (s.client.rate_limit.max_requests_per_second < 0)
         throw usage_error("--max-rps must not be negative");
-    const auto& o = s.client;
-    if (o.access_token.empty() && (o.uuid.empty() || o.secret.empty()))
-        throw usage_error("credentials needed: --access-token, or --uuid and --secret (or FINOVY_ACCESS_TOKEN, "
-                          "FINOVY_UUID, FINOVY_SECRET, or the keys of a profile)");
+    if (!example::has_credentials(s.client))
+        throw usage_error(example::missing_credentials_message());
 
     s.routes.max_count = vm["max-count"].as<std::size_t>();
     if (s.routes.max_count == 0)
         throw usage_error("--max-count must be at least 1");
-    s.fleets.hub.interval = parse_duration("poll-interval", vm["poll-interval"].as<std::string>());
-    s.fleets.wait.first_delay = parse_duration("first-delay", vm["first-delay"].as<std::string>());
-    s.fleets.wait.timeout = parse_duration("wait-timeout", vm["wait-timeout"].as<std::string>());
+    s.fleets.hub.interval = duration_of(vm, "poll-interval");
+    s.fleets.wait.first_delay = duration_of(vm, "first-delay");
+    s.fleets.wait.timeout = duration_of(vm, "wait-timeout");
     s.fleets.delete_retry = std::max(s.fleets.hub.interval, std::chrono::milliseconds(100));
     if (s.fleets.hub.interval.count() == 0)
         throw usage_error("--poll-interval must be more than 0");

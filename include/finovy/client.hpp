@@ -50,13 +50,16 @@ namespace finovy {
  * `use_future`, a callback, `as_tuple(...)`, `redirect_error(...)`. Its completion signature is
  * `void(error_code, T)`, or `void(error_code)` when the API answers only `true`; on failure `T` is
  * value-initialized. Without a token the default is `with_diagnostics(asio::use_awaitable)`
- * (default_token): `co_await` returns `T` and throws error_with_diagnostics on failure.
+ * (default_token): `co_await` returns `T` and throws error_with_diagnostics on failure. Each
+ * function's "Returns" and "Exceptions" say which `T`, and what each kind of token gives.
  *
  * \par Per-call settings
  * Each function has an overload taking a call_context, which converts from a `diagnostics&`
  * (filled on failure with the server's code, msg and traceId, the HTTP status and the client's
  * explanation) and from call_options (a deadline, an attempt timeout, a number of attempts, the
- * idempotency of the request, the rate governor's lane, for this call only).
+ * idempotency of the request, the rate governor's lane, for this call only). Each overload is
+ * documented for itself: the one with a call_context says what `ctx` does and what must outlive
+ * the call, and refers to the one without for the rest.
  *
  * \par Errors
  * Besides the codes each function lists:
@@ -68,13 +71,15 @@ namespace finovy {
  *   without an API envelope), client_errc::invalid_argument (an id, page or size the API cannot
  *   take: nothing was sent), client_errc::no_credentials (or, with a credential provider, the
  *   error it answered: credentials.hpp), client_errc::shut_down (the client was closed),
- *   client_errc::proxy_refused;
+ *   client_errc::proxy_refused (the proxy refused the tunnel), client_errc::proxy_error (the proxy
+ *   answered 5xx to `CONNECT`: retried, nothing was sent);
  * - the transport's own codes (`asio::error`, `asio::ssl::error`) for failures to resolve, connect
  *   or handshake, a server certificate that is not trusted included;
  * - `asio::error::operation_aborted` when the operation was cancelled.
  *
  * \par Retries
- * One table decides (it is also behind is_retryable_api_code()):
+ * One table decides, \retry_table of the guide on retries and mutation safety (it is also behind
+ * is_retryable_api_code()):
  * - throttled answers (220025, HTTP 429) are sent again, reads and changes alike (the server did
  *   not act), paced by the rate governor (rate_limit.hpp; with `adaptive` off and no ceiling,
  *   after a backoff), until the deadline, whatever retry_policy::max_attempts says;
@@ -84,7 +89,8 @@ namespace finovy {
  *   sent again; a change (create, power on/off, reboot, delete, disk changes) is not, and fails
  *   with client_errc::outcome_unknown: nothing is bought twice. call_options::idempotent overrides
  *   the operation's own judgement;
- * - a request that was provably not sent in full is sent again, change or not;
+ * - a request that was provably not sent in full is sent again, change or not (a proxy's 5xx
+ *   answer to `CONNECT` included);
  * - 401 with uuid/secret credentials: a new token is fetched and the request sent once more;
  * - everything else (1001, 1021, 7005, other HTTP 4xx, a certificate refused before the request went
  *   out, a proxy's refusal...) is reported as it is.
@@ -177,8 +183,10 @@ public:
      * many calls wait); call it to check the credentials or a token's lifetime. The token it
      * returns is not the one the client uses.
      *
+     * \awaits{token_info}
      * \par Handler signature
      * `void(error_code, token_info)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -189,63 +197,99 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `ctx`'s diagnostics must outlive the operation.
+     * Nothing of the caller's is referred to once the function returns.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(token_info) CompletionToken = default_token>
     auto async_get_token(CompletionToken&& token = {});
+
+    /**
+     * \brief Fetches a token, with per-call settings: `POST v1/auth/getToken` with client_options::uuid
+     * and secret.
+     * \details The same request as async_get_token(CompletionToken&&): its executor, per-operation
+     * cancellation, errors and thread safety are those said there.
+     * \awaits{token_info}
+     * \par Handler signature
+     * `void(error_code, token_info)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `ctx`'s call_options are copied; its diagnostics, if any, must outlive the operation.
+     */
     template <FINOVY_TOKEN_FOR(token_info) CompletionToken = default_token>
     auto async_get_token(call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     // --- Catalog -------------------------------------------------------------------------
 
     /**
      * \brief Lists the operating-system images: `GET v1/pve/open/image`.
      *
+     * \awaits{std::vector<image>}
      * \par Handler signature
      * `void(error_code, std::vector<image>)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
      * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
      * \par Errors
-     * Those of every call (see client). A read: retried as the table says.
+     * Those of every call (see client). A read: retried as \retry_table says.
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `ctx`'s diagnostics must outlive the operation.
+     * Nothing of the caller's is referred to once the function returns.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(std::vector<image>) CompletionToken = default_token>
     auto async_list_images(CompletionToken&& token = {});
+
+    /**
+     * \brief Lists the operating-system images, with per-call settings: `GET v1/pve/open/image`.
+     * \details The same request as async_list_images(CompletionToken&&): its executor, per-operation
+     * cancellation, errors and thread safety are those said there.
+     * \awaits{std::vector<image>}
+     * \par Handler signature
+     * `void(error_code, std::vector<image>)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `ctx`'s call_options are copied; its diagnostics, if any, must outlive the operation.
+     */
     template <FINOVY_TOKEN_FOR(std::vector<image>) CompletionToken = default_token>
     auto async_list_images(call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Lists the host packages usable for `kind`: `GET v1/pve/open/packAge/{type}`.
      *
+     * \awaits{std::vector<host_package>}
      * \par Handler signature
      * `void(error_code, std::vector<host_package>)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
      * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
      * \par Errors
      * client_errc::invalid_argument for a `kind` the API does not list; and those of every call
-     * (see client). A read: retried as the table says.
+     * (see client). A read: retried as \retry_table says.
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `ctx`'s diagnostics must outlive the operation.
+     * Nothing of the caller's is referred to once the function returns.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(std::vector<host_package>) CompletionToken = default_token>
     auto async_list_packages(billing_kind kind, CompletionToken&& token = {});
+
+    /**
+     * \brief Lists the host packages usable for `kind`, with per-call settings:
+     * `GET v1/pve/open/packAge/{type}`.
+     * \details The same request as async_list_packages(billing_kind, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{std::vector<host_package>}
+     * \par Handler signature
+     * `void(error_code, std::vector<host_package>)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `ctx`'s call_options are copied; its diagnostics, if any, must outlive the operation.
+     */
     template <FINOVY_TOKEN_FOR(std::vector<host_package>) CompletionToken = default_token>
     auto async_list_packages(billing_kind kind, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     // --- Hosts -----------------------------------------------------------------------------
 
@@ -256,8 +300,10 @@ public:
      * use async_create_host_resolved() or async_create_hosts() (create.hpp). The image's type must
      * equal the package's.
      *
+     * \awaits{std::optional<std::string>}
      * \par Handler signature
      * `void(error_code, std::optional<std::string> host_id)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -272,22 +318,36 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * The ids are copied; `ctx`'s diagnostics must outlive the operation.
+     * The ids are copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(std::optional<std::string>) CompletionToken = default_token>
     auto async_create_pay_as_you_go_host(std::string_view package_id, std::string_view image_id,
                                          CompletionToken&& token = {});
+
+    /**
+     * \brief Creates a pay-as-you-go host, with per-call settings: `POST v1/pve/open/createquantity`.
+     * \details The same request as
+     * async_create_pay_as_you_go_host(std::string_view, std::string_view, CompletionToken&&): its
+     * executor, per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{std::optional<std::string>}
+     * \par Handler signature
+     * `void(error_code, std::optional<std::string> host_id)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * The ids and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(std::optional<std::string>) CompletionToken = default_token>
     auto async_create_pay_as_you_go_host(std::string_view package_id, std::string_view image_id, call_context ctx,
                                          CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Creates a fixed-period host, paid up front (price x period): `POST v1/pve/open/createRent`.
      *
+     * \awaits{std::string}
      * \par Handler signature
      * `void(error_code, std::string host_id)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -301,24 +361,40 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * The ids and the period are copied; `ctx`'s diagnostics must outlive the operation.
+     * The ids and the period are copied before the function returns; nothing else of the caller's is
+     * referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(std::string) CompletionToken = default_token>
     auto async_create_fixed_period_host(std::string_view package_id, std::string_view image_id, rental_period period,
                                         CompletionToken&& token = {});
+
+    /**
+     * \brief Creates a fixed-period host, paid up front (price x period), with per-call settings:
+     * `POST v1/pve/open/createRent`.
+     * \details The same request as
+     * async_create_fixed_period_host(std::string_view, std::string_view, rental_period, CompletionToken&&):
+     * its executor, per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{std::string}
+     * \par Handler signature
+     * `void(error_code, std::string host_id)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * The ids, the period and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must
+     * outlive the operation.
+     */
     template <FINOVY_TOKEN_FOR(std::string) CompletionToken = default_token>
     auto async_create_fixed_period_host(std::string_view package_id, std::string_view image_id, rental_period period,
                                         call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Powers a host on: `GET v1/pve/open/operate/{id}?type=1`.
      * \details Completes when the server accepts; the host then goes 0 -> 1 -> 2. To wait for it,
      * see async_power_on_and_wait() (wait.hpp) or a watch_hub.
      *
+     * \awaits_void
      * \par Handler signature
      * `void(error_code)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -333,22 +409,35 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `host_id` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_power_on(std::string_view host_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Powers a host on, with per-call settings: `GET v1/pve/open/operate/{id}?type=1`.
+     * \details The same request as async_power_on(std::string_view, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits_void
+     * \par Handler signature
+     * `void(error_code)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `host_id` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_power_on(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Powers a host off: `GET v1/pve/open/operate/{id}?type=0`.
      * \details Completes when the server accepts; the host then goes 2 -> 4 -> 0. To wait for it,
      * see async_power_off_and_wait() (wait.hpp) or a watch_hub.
      *
+     * \awaits_void
      * \par Handler signature
      * `void(error_code)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -361,21 +450,34 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `host_id` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_power_off(std::string_view host_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Powers a host off, with per-call settings: `GET v1/pve/open/operate/{id}?type=0`.
+     * \details The same request as async_power_off(std::string_view, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits_void
+     * \par Handler signature
+     * `void(error_code)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `host_id` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_power_off(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Reboots a running host: `GET v1/pve/open/reboot/{id}`; it then goes 2 -> 1 -> 2.
      * \details To wait for it, see async_reboot_and_wait() (wait.hpp) or a watch_hub.
      *
+     * \awaits_void
      * \par Handler signature
      * `void(error_code)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -389,70 +491,110 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `host_id` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_reboot(std::string_view host_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Reboots a running host, with per-call settings: `GET v1/pve/open/reboot/{id}`; it then
+     * goes 2 -> 1 -> 2.
+     * \details The same request as async_reboot(std::string_view, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits_void
+     * \par Handler signature
+     * `void(error_code)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `host_id` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_reboot(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Reads one host: `GET v1/pve/open/one/{id}`.
      *
+     * \awaits{host}
      * \par Handler signature
      * `void(error_code, host)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
      * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
      * \par Errors
      * api_errc::host_not_found (1021); client_errc::invalid_argument for a malformed id; and those
-     * of every call (see client). A read: retried as the table says.
+     * of every call (see client). A read: retried as \retry_table says.
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `host_id` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_get_host(std::string_view host_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Reads one host, with per-call settings: `GET v1/pve/open/one/{id}`.
+     * \details The same request as async_get_host(std::string_view, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{host}
+     * \par Handler signature
+     * `void(error_code, host)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `host_id` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_get_host(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Reads one page of the account's hosts, newest first: `GET v1/pve/open/mypage`.
      * \details `page` counts from 1; `page_size` is 1 to 25. For every host, see
      * async_list_all_hosts() or host_pager (listing.hpp).
      *
+     * \awaits{host_page}
      * \par Handler signature
      * `void(error_code, host_page)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
      * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
      * \par Errors
      * client_errc::invalid_argument for a page below 1 or a size outside 1 to 25 (nothing is sent);
-     * and those of every call (see client). A read: retried as the table says.
+     * and those of every call (see client). A read: retried as \retry_table says.
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `ctx`'s diagnostics must outlive the operation.
+     * Nothing of the caller's is referred to once the function returns.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
     auto async_list_hosts(int page, int page_size, CompletionToken&& token = {});
+
+    /**
+     * \brief Reads one page of the account's hosts, newest first, with per-call settings:
+     * `GET v1/pve/open/mypage`.
+     * \details The same request as async_list_hosts(int, int, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{host_page}
+     * \par Handler signature
+     * `void(error_code, host_page)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `ctx`'s call_options are copied; its diagnostics, if any, must outlive the operation.
+     */
     template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
     auto async_list_hosts(int page, int page_size, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Deletes a host: `DELETE v1/pve/open/delete/{id}`.
      *
+     * \awaits_void
      * \par Handler signature
      * `void(error_code)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -465,22 +607,35 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `host_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `host_id` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_delete_host(std::string_view host_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Deletes a host, with per-call settings: `DELETE v1/pve/open/delete/{id}`.
+     * \details The same request as async_delete_host(std::string_view, CompletionToken&&): its
+     * executor, per-operation cancellation, errors and thread safety are those said there.
+     * \awaits_void
+     * \par Handler signature
+     * `void(error_code)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `host_id` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_delete_host(std::string_view host_id, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     // --- Cloud disks -------------------------------------------------------------------------
 
     /**
      * \brief Creates cloud disks: `POST v1/PveMachineHardDisk/open/create`.
      *
+     * \awaits{std::string}
      * \par Handler signature
      * `void(error_code, std::string disk_id)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -494,22 +649,35 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `req` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `req` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(std::string) CompletionToken = default_token>
     auto async_create_disk(const disk_create_request& req, CompletionToken&& token = {});
+
+    /**
+     * \brief Creates cloud disks, with per-call settings: `POST v1/PveMachineHardDisk/open/create`.
+     * \details The same request as async_create_disk(const disk_create_request&, CompletionToken&&):
+     * its executor, per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{std::string}
+     * \par Handler signature
+     * `void(error_code, std::string disk_id)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `req` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(std::string) CompletionToken = default_token>
     auto async_create_disk(const disk_create_request& req, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Mounts a waiting disk on a host that is off: `POST v1/PveMachineHardDisk/open/pveCreate`.
      * \details Asynchronous on the server: the disk goes 0 -> 1 -> 2. To wait for it, see
      * async_wait_for_disk_status() (wait.hpp).
      *
+     * \awaits_void
      * \par Handler signature
      * `void(error_code)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -523,64 +691,104 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * The ids are copied; `ctx`'s diagnostics must outlive the operation.
+     * The ids are copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_mount_disk(std::string_view disk_id, std::string_view host_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Mounts a waiting disk on a host that is off, with per-call settings:
+     * `POST v1/PveMachineHardDisk/open/pveCreate`.
+     * \details The same request as
+     * async_mount_disk(std::string_view, std::string_view, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits_void
+     * \par Handler signature
+     * `void(error_code)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * The ids and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_mount_disk(std::string_view disk_id, std::string_view host_id, call_context ctx,
                           CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Reads one page of cloud disks, filtered: `POST v1/PveMachineHardDisk/open/getList`.
      * \details For every disk, see async_list_all_disks() (listing.hpp).
      *
+     * \awaits{disk_page}
      * \par Handler signature
      * `void(error_code, disk_page)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
      * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
      * \par Errors
      * client_errc::invalid_argument for a page below 1, a size outside 1 to 100 or a malformed host
-     * id (nothing is sent); and those of every call (see client). A read: retried as the table says.
+     * id (nothing is sent); and those of every call (see client). A read: retried as \retry_table says.
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `req` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `req` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(disk_page) CompletionToken = default_token>
     auto async_list_disks(const disk_list_request& req, CompletionToken&& token = {});
+
+    /**
+     * \brief Reads one page of cloud disks, filtered, with per-call settings:
+     * `POST v1/PveMachineHardDisk/open/getList`.
+     * \details The same request as async_list_disks(const disk_list_request&, CompletionToken&&): its
+     * executor, per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{disk_page}
+     * \par Handler signature
+     * `void(error_code, disk_page)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `req` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(disk_page) CompletionToken = default_token>
     auto async_list_disks(const disk_list_request& req, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Reads one cloud disk: `GET v1/PveMachineHardDisk/open/info/{id}`.
      *
+     * \awaits{disk}
      * \par Handler signature
      * `void(error_code, disk)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
      * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
      * \par Errors
      * api_errc::disk_not_found (220001); client_errc::invalid_argument for a malformed id; and those
-     * of every call (see client). A read: retried as the table says.
+     * of every call (see client). A read: retried as \retry_table says.
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `disk_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `disk_id` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(disk) CompletionToken = default_token>
     auto async_get_disk(std::string_view disk_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Reads one cloud disk, with per-call settings: `GET v1/PveMachineHardDisk/open/info/{id}`.
+     * \details The same request as async_get_disk(std::string_view, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{disk}
+     * \par Handler signature
+     * `void(error_code, disk)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `disk_id` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(disk) CompletionToken = default_token>
     auto async_get_disk(std::string_view disk_id, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Unmounts a disk in use from a host that is off: `PUT v1/PveMachineHardDisk/open/updateStatus`
@@ -588,8 +796,10 @@ public:
      * \details Asynchronous on the server: the disk goes 2 -> 0. To wait for it, see
      * async_wait_for_disk_status() (wait.hpp).
      *
+     * \awaits_void
      * \par Handler signature
      * `void(error_code)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -604,14 +814,26 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `disk_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `disk_id` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_unmount_disk(std::string_view disk_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Unmounts a disk in use from a host that is off, with per-call settings:
+     * `PUT v1/PveMachineHardDisk/open/updateStatus` with status "0".
+     * \details The same request as async_unmount_disk(std::string_view, CompletionToken&&): its
+     * executor, per-operation cancellation, errors and thread safety are those said there.
+     * \awaits_void
+     * \par Handler signature
+     * `void(error_code)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `disk_id` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_unmount_disk(std::string_view disk_id, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Destroys (returns) a waiting disk: `PUT v1/PveMachineHardDisk/open/updateStatus` with
@@ -619,8 +841,10 @@ public:
      * \details Asynchronous on the server: the disk goes 0 -> 4 -> gone. To wait for it, see
      * async_wait_for_disk_gone() (wait.hpp).
      *
+     * \awaits_void
      * \par Handler signature
      * `void(error_code)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -634,38 +858,63 @@ public:
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `disk_id` is copied; `ctx`'s diagnostics must outlive the operation.
+     * `disk_id` is copied before the function returns; nothing else of the caller's is referred to.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_destroy_disk(std::string_view disk_id, CompletionToken&& token = {});
+
+    /**
+     * \brief Destroys (returns) a waiting disk, with per-call settings:
+     * `PUT v1/PveMachineHardDisk/open/updateStatus` with status "5".
+     * \details The same request as async_destroy_disk(std::string_view, CompletionToken&&): its
+     * executor, per-operation cancellation, errors and thread safety are those said there.
+     * \awaits_void
+     * \par Handler signature
+     * `void(error_code)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `disk_id` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+     * operation.
+     */
     template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
     auto async_destroy_disk(std::string_view disk_id, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     /**
      * \brief Reads the GB of cloud disks in an area: `GET v1/PveMachineHardDisk/open/memoryTotal/{area}`.
      *
+     * \awaits{std::int64_t}
      * \par Handler signature
      * `void(error_code, std::int64_t gb)`.
+     * \plain_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
      * `terminal` and `partial`: completes promptly with `asio::error::operation_aborted`.
      * \par Errors
      * client_errc::invalid_argument for an area the API does not list; and those of every call
-     * (see client). A read: retried as the table says.
+     * (see client). A read: retried as \retry_table says.
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `ctx`'s diagnostics must outlive the operation.
+     * Nothing of the caller's is referred to once the function returns.
      */
-    ///@{
     template <FINOVY_TOKEN_FOR(std::int64_t) CompletionToken = default_token>
     auto async_get_disk_usage(area a, CompletionToken&& token = {});
+
+    /**
+     * \brief Reads the GB of cloud disks in an area, with per-call settings:
+     * `GET v1/PveMachineHardDisk/open/memoryTotal/{area}`.
+     * \details The same request as async_get_disk_usage(area, CompletionToken&&): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \awaits{std::int64_t}
+     * \par Handler signature
+     * `void(error_code, std::int64_t gb)`.
+     * \ctx_call
+     * \par Object lifetimes
+     * `ctx`'s call_options are copied; its diagnostics, if any, must outlive the operation.
+     */
     template <FINOVY_TOKEN_FOR(std::int64_t) CompletionToken = default_token>
     auto async_get_disk_usage(area a, call_context ctx, CompletionToken&& token = {});
-    ///@}
 
     // --- Anything else -------------------------------------------------------------------------
 
@@ -679,9 +928,11 @@ public:
      * and, for GET and HEAD only, one that may have reached the server. This API changes things with
      * GETs too: set call_options::idempotent to `false` for those.
      *
+     * \awaits{raw_response}
      * \par Handler signature
      * `void(error_code, raw_response)`. Any complete HTTP answer is a success, whatever its status
      * (its status and body are in the raw_response).
+     * \ctx_call
      * \par Executor
      * The handler's associated executor, or else get_executor().
      * \par Per-operation cancellation
@@ -690,11 +941,13 @@ public:
      * \par Errors
      * client_errc::invalid_argument for a malformed target; client_errc::outcome_unknown for a
      * request that may not be resent; client_errc::body_too_large; the transport's codes;
-     * client_errc::timeout.
+     * client_errc::timeout. Retried only as said above (\retry_table applies to transport failures
+     * alone).
      * \par Thread safety
      * Safe to call concurrently on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `target` and `body` are copied; `ctx`'s diagnostics must outlive the operation.
+     * `target`, `body` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must
+     * outlive the operation.
      */
     template <FINOVY_TOKEN_FOR(raw_response) CompletionToken = default_token>
     auto async_request(boost::beast::http::verb method, std::string_view target, std::string_view body,

@@ -84,6 +84,8 @@ enum class client_errc : int
     unexpected_status,       ///< a waited-for host reached a status from which the target is unreachable
     host_not_resolved,       ///< a created host could not be told apart from others in the account
     proxy_refused,           ///< the HTTP proxy refused to open a tunnel (407, 403, ...); nothing was sent
+    proxy_error,             ///< the HTTP proxy could not open a tunnel (its 5xx answer to CONNECT: it could not
+                             ///< reach the API); nothing was sent, so the call is retried like a refused connection
 };
 
 /// The category of the API's codes ("finovy.api"): every non-zero envelope code, named or not.

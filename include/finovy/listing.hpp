@@ -40,61 +40,73 @@ FINOVY_DECL void start_list_all_disks(impl_ptr, disk_list_request, list_options,
 /// \endcond
 
 /**
- * \brief Lists every host of the account, newest first: `GET v1/pve/open/mypage`, pages of 25.
- *
+ * \brief Lists every host of the account, newest first, with per-call settings:
+ * `GET v1/pve/open/mypage`, pages of 25.
+ * \details The same listing as async_list_all_hosts(client&, list_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those said there.
+ * \awaits{std::vector<host>}
  * \par Handler signature
  * `void(error_code, std::vector<host>)`: every host, or an empty vector on failure.
- * \par Executor
- * The handler's associated executor, or else the client's (client::get_executor()).
- * \par Per-operation cancellation
- * `terminal` and `partial`: the pages in flight are cancelled, and the listing completes with
- * `asio::error::operation_aborted` once they have stopped.
- * \par Errors
- * The first error of any page (each page retried as client::async_list_hosts() is); there is no
- * partial result.
- * \par Thread safety
- * As the client's functions: safe to call concurrently on a client with
- * client_options::thread_safe.
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each page request; its diagnostics, if any, are filled when the
+ * listing completes (on failure, the failing page's). It replaces list_options::diag of 0.1.0
+ * (docs/migrating.md).
  * \par Object lifetimes
- * `opts` is copied; `ctx`'s call_options apply to each page request and its diagnostics, which must
- * outlive the operation, are filled on failure. The listing keeps the client's internals alive.
+ * `opts` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive the
+ * operation. The listing keeps the client's internals alive.
  */
-///@{
 template <FINOVY_TOKEN_FOR(std::vector<host>) CompletionToken = default_token>
 auto async_list_all_hosts(client& c, list_options opts, call_context ctx, CompletionToken&& token = {})
 {
     return detail::initiate_composed<std::vector<host>>(c, &detail::start_list_all_hosts, token, opts, ctx);
 }
-template <FINOVY_TOKEN_FOR(std::vector<host>) CompletionToken = default_token>
-auto async_list_all_hosts(client& c, list_options opts = {}, CompletionToken&& token = {})
-{
-    return async_list_all_hosts(c, opts, call_context{}, std::forward<CompletionToken>(token));
-}
-///@}
 
 /**
- * \brief Lists every cloud disk matching `filter`: `POST v1/PveMachineHardDisk/open/getList`, pages
- * of 100 (the filter's page and page_size are ignored).
+ * \brief Lists every host of the account, newest first: `GET v1/pve/open/mypage`, pages of 25.
  *
+ * \awaits{std::vector<host>}
  * \par Handler signature
- * `void(error_code, std::vector<disk>)`: every disk, or an empty vector on failure.
+ * `void(error_code, std::vector<host>)`: every host, or an empty vector on failure.
+ * \par Per-call settings
+ * None: each page request uses the client's options. The overload that takes a call_context sets
+ * them, and collects diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
  * `terminal` and `partial`: the pages in flight are cancelled, and the listing completes with
  * `asio::error::operation_aborted` once they have stopped.
  * \par Errors
- * The first error of any page (each page retried as client::async_list_disks() is);
- * client_errc::invalid_argument for a malformed host id in the filter. There is no partial result.
+ * The first error of any page (each page retried as client::async_list_hosts() is, as
+ * \retry_table says); there is no partial result.
  * \par Thread safety
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * `filter` and `opts` are copied; `ctx`'s call_options apply to each page request and its
- * diagnostics, which must outlive the operation, are filled on failure. The listing keeps the
- * client's internals alive.
+ * `opts` is copied before the function returns. The listing keeps the client's internals alive.
  */
-///@{
+template <FINOVY_TOKEN_FOR(std::vector<host>) CompletionToken = default_token>
+auto async_list_all_hosts(client& c, list_options opts = {}, CompletionToken&& token = {})
+{
+    return async_list_all_hosts(c, opts, call_context{}, std::forward<CompletionToken>(token));
+}
+
+/**
+ * \brief Lists every cloud disk matching `filter`, with per-call settings:
+ * `POST v1/PveMachineHardDisk/open/getList`, pages of 100.
+ * \details The same listing as
+ * async_list_all_disks(client&, disk_list_request, list_options, CompletionToken&&) (below): its
+ * executor, per-operation cancellation, errors and thread safety are those said there.
+ * \awaits{std::vector<disk>}
+ * \par Handler signature
+ * `void(error_code, std::vector<disk>)`: every disk, or an empty vector on failure.
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each page request; its diagnostics, if any, are filled when the
+ * listing completes (on failure, the failing page's). It replaces list_options::diag of 0.1.0
+ * (docs/migrating.md).
+ * \par Object lifetimes
+ * `filter`, `opts` and `ctx`'s call_options are copied; `ctx`'s diagnostics, if any, must outlive
+ * the operation. The listing keeps the client's internals alive.
+ */
 template <FINOVY_TOKEN_FOR(std::vector<disk>) CompletionToken = default_token>
 auto async_list_all_disks(client& c, disk_list_request filter, list_options opts, call_context ctx,
                           CompletionToken&& token = {})
@@ -102,13 +114,39 @@ auto async_list_all_disks(client& c, disk_list_request filter, list_options opts
     return detail::initiate_composed<std::vector<disk>>(c, &detail::start_list_all_disks, token, std::move(filter),
                                                         opts, ctx);
 }
+
+/**
+ * \brief Lists every cloud disk matching `filter`: `POST v1/PveMachineHardDisk/open/getList`, pages
+ * of 100 (the filter's page and page_size are ignored).
+ *
+ * \awaits{std::vector<disk>}
+ * \par Handler signature
+ * `void(error_code, std::vector<disk>)`: every disk, or an empty vector on failure.
+ * \par Per-call settings
+ * None: each page request uses the client's options. The overload that takes a call_context sets
+ * them, and collects diagnostics.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: the pages in flight are cancelled, and the listing completes with
+ * `asio::error::operation_aborted` once they have stopped.
+ * \par Errors
+ * The first error of any page (each page retried as client::async_list_disks() is, as
+ * \retry_table says); client_errc::invalid_argument for a malformed host id in the filter. There
+ * is no partial result.
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe.
+ * \par Object lifetimes
+ * `filter` and `opts` are copied before the function returns. The listing keeps the client's
+ * internals alive.
+ */
 template <FINOVY_TOKEN_FOR(std::vector<disk>) CompletionToken = default_token>
 auto async_list_all_disks(client& c, disk_list_request filter = {}, list_options opts = {},
                           CompletionToken&& token = {})
 {
     return async_list_all_disks(c, std::move(filter), opts, call_context{}, std::forward<CompletionToken>(token));
 }
-///@}
 
 /**
  * \brief Walks the account's hosts a page at a time (client::async_list_hosts()), newest first.
@@ -137,34 +175,50 @@ public:
     int next_page() const noexcept { return next_; }
 
     /**
+     * \brief Reads the next page, with per-call settings; done() becomes true with the last one.
+     * \details The same read as async_next(CompletionToken&&) (below): its executor, per-operation
+     * cancellation, errors and thread safety are those said there.
+     * \awaits{host_page}
+     * \par Handler signature
+     * `void(error_code, host_page)`.
+     * \par Per-call settings
+     * `ctx`: its call_options apply to the page's request; its diagnostics, if any, are filled when
+     * the read completes (what went wrong on failure).
+     * \par Object lifetimes
+     * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+     * must outlive the operation.
+     */
+    template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
+    auto async_next(call_context ctx, CompletionToken&& token = {});
+
+    /**
      * \brief Reads the next page; done() becomes true with the last one.
      * \details A failed read does not move the pager on: calling again retries the same page.
      *
+     * \awaits{host_page}
      * \par Handler signature
      * `void(error_code, host_page)`.
+     * \par Per-call settings
+     * None: the request uses the client's options. The overload that takes a call_context sets them,
+     * and collects diagnostics.
      * \par Executor
      * The handler's associated executor, or else the client's (client::get_executor()).
      * \par Per-operation cancellation
      * As client::async_list_hosts(): `terminal` and `partial`, completing promptly with
      * `asio::error::operation_aborted` (the pager does not move on).
      * \par Errors
-     * Those of client::async_list_hosts().
+     * Those of client::async_list_hosts(): a read, retried as \retry_table says.
      * \par Thread safety
      * Not thread-safe: one async_next() at a time per pager.
      * \par Object lifetimes
      * The pager must outlive the operation (it moves on when the page arrives), and the client
      * must be alive when the operation starts (with `asio::deferred`, when it is launched).
-     * `ctx`'s diagnostics must outlive the operation.
      */
-    ///@{
-    template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
-    auto async_next(call_context ctx, CompletionToken&& token = {});
     template <FINOVY_TOKEN_FOR(host_page) CompletionToken = default_token>
     auto async_next(CompletionToken&& token = {})
     {
         return async_next(call_context{}, std::forward<CompletionToken>(token));
     }
-    ///@}
 
 private:
     template <class Handler>

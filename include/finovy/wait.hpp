@@ -65,7 +65,10 @@ struct disk_wait_options
     std::chrono::milliseconds max_interval{15'000};   ///< ... growing by `backoff` up to this
     double backoff = 1.5;                             ///< interval multiplier after each look
     double jitter = 0.1;                              ///< +- this fraction of each interval, at random
-    std::chrono::milliseconds timeout{600'000};       ///< the whole wait, then client_errc::timeout
+    // Doxygen 1.9.4 reads the digit separators of these numbers as quotes and pairs them across
+    // lines: the apostrophe in the comment below keeps their count even, else the doc comments
+    // after this struct lose their aliases (\awaits, \retry_table).
+    std::chrono::milliseconds timeout{600'000};       ///< the whole wait's limit, then client_errc::timeout
     std::vector<disk_status> fail_on;                 ///< statuses that end the wait at once
     int max_consecutive_errors = 5;                   ///< failed polls that may pass, tolerated in a row
     std::function<void(const disk&)> on_observe;      ///< called with every observation (see wait_options::on_observe)
@@ -110,10 +113,42 @@ FINOVY_DECL void start_disk_gone_wait(impl_ptr, std::string disk_id, disk_wait_o
 /// \endcond
 
 /**
+ * \brief Polls until host `host_id` is at `target`, with per-call settings.
+ * \details The same operation as
+ * async_wait_for_status(client&, std::string_view, host_status, wait_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those
+ * said there.
+ * \awaits{host}
+ * \par Handler signature
+ * `void(error_code, host)`: the host as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request the wait makes (unset, each poll's deadline is what
+ * remains of the wait, at least 500 ms); its diagnostics, if any, are filled when the wait
+ * completes (what went wrong on failure).
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the wait.
+ */
+template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+auto async_wait_for_status(client& c, std::string_view host_id, host_status target, wait_options opts,
+                           call_context ctx, CompletionToken&& token = {})
+{
+    return detail::initiate_composed<host>(c, &detail::start_act_and_wait, token, std::string(host_id),
+                                           detail::then_wait::nothing, target, std::move(opts), ctx);
+}
+
+/**
  * \brief Polls until host `host_id` is at `target`.
  *
+ * \awaits{host}
  * \par Handler signature
- * `void(error_code, host)`: the host as last seen, also on failure.
+ * `void(error_code, host)`: the host as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+ * \par Per-call settings
+ * None: each request of the wait uses the client's options, with a deadline of what remains of
+ * the wait (at least 500 ms). The overload that takes a call_context sets them, and collects
+ * diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -125,23 +160,16 @@ FINOVY_DECL void start_disk_gone_wait(impl_ptr, std::string disk_id, disk_wait_o
  * - api_errc::host_not_found: the host does not exist, or was deleted while waited for;
  * - client_errc::bad_response: wait_options::on_observe threw;
  * - the last polling error, after wait_options::max_consecutive_errors failed polls in a row, or at
- *   once for errors that cannot pass (unauthorized, an invalid id, the client closed).
+ *   once for errors that cannot pass (unauthorized, an invalid id, the client closed): the polls
+ *   are reads, retried as \retry_table says before they count as failed.
  * \par Thread safety
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the wait); `ctx`'s
- * diagnostics must outlive the operation. The wait keeps the client's internals alive: destroying
- * the client is safe, the wait then fails with client_errc::shut_down at its next poll.
+ * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the wait). The wait
+ * keeps the client's internals alive: destroying the client is safe, the wait then fails with
+ * client_errc::shut_down at its next poll.
  */
-///@{
-template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-auto async_wait_for_status(client& c, std::string_view host_id, host_status target, wait_options opts,
-                           call_context ctx, CompletionToken&& token = {})
-{
-    return detail::initiate_composed<host>(c, &detail::start_act_and_wait, token, std::string(host_id),
-                                           detail::then_wait::nothing, target, std::move(opts), ctx);
-}
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_wait_for_status(client& c, std::string_view host_id, host_status target, wait_options opts = {},
                            CompletionToken&& token = {})
@@ -149,13 +177,45 @@ auto async_wait_for_status(client& c, std::string_view host_id, host_status targ
     return async_wait_for_status(c, host_id, target, std::move(opts), call_context{},
                                  std::forward<CompletionToken>(token));
 }
-///@}
+
+/**
+ * \brief Powers host `host_id` on (client::async_power_on()) and waits for 2 (running), with
+ * per-call settings.
+ * \details The same operation as
+ * async_power_on_and_wait(client&, std::string_view, wait_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those
+ * said there.
+ * \awaits{host}
+ * \par Handler signature
+ * `void(error_code, host)`: the host as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request the wait makes, the power-on included (unset, each
+ * poll's deadline is what remains of the wait, at least 500 ms); its diagnostics, if any, are
+ * filled when the wait completes (what went wrong on failure).
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
+ */
+template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+auto async_power_on_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
+                             CompletionToken&& token = {})
+{
+    return detail::initiate_composed<host>(c, &detail::start_act_and_wait, token, std::string(host_id),
+                                           detail::then_wait::power_on, host_status::running, std::move(opts), ctx);
+}
 
 /**
  * \brief Powers host `host_id` on (client::async_power_on()) and waits for 2 (running).
  *
+ * \awaits{host}
  * \par Handler signature
- * `void(error_code, host)`: the host as last seen, also on failure.
+ * `void(error_code, host)`: the host as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+ * \par Per-call settings
+ * None: each request of the wait uses the client's options, with a deadline of what remains of
+ * the wait (at least 500 ms). The overload that takes a call_context sets them, and collects
+ * diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -168,28 +228,53 @@ auto async_wait_for_status(client& c, std::string_view host_id, host_status targ
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * As async_wait_for_status().
+ * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the operation). The
+ * operation keeps the client's internals alive, as async_wait_for_status() does.
  */
-///@{
-template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-auto async_power_on_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
-                             CompletionToken&& token = {})
-{
-    return detail::initiate_composed<host>(c, &detail::start_act_and_wait, token, std::string(host_id),
-                                           detail::then_wait::power_on, host_status::running, std::move(opts), ctx);
-}
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_power_on_and_wait(client& c, std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
 {
     return async_power_on_and_wait(c, host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
 }
-///@}
+
+/**
+ * \brief Powers host `host_id` off (client::async_power_off()) and waits for 0 (off), with per-call
+ * settings.
+ * \details The same operation as
+ * async_power_off_and_wait(client&, std::string_view, wait_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those
+ * said there.
+ * \awaits{host}
+ * \par Handler signature
+ * `void(error_code, host)`: the host as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request the wait makes, the power-off included (unset, each
+ * poll's deadline is what remains of the wait, at least 500 ms); its diagnostics, if any, are
+ * filled when the wait completes (what went wrong on failure).
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
+ */
+template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+auto async_power_off_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
+                              CompletionToken&& token = {})
+{
+    return detail::initiate_composed<host>(c, &detail::start_act_and_wait, token, std::string(host_id),
+                                           detail::then_wait::power_off, host_status::off, std::move(opts), ctx);
+}
 
 /**
  * \brief Powers host `host_id` off (client::async_power_off()) and waits for 0 (off).
  *
+ * \awaits{host}
  * \par Handler signature
- * `void(error_code, host)`: the host as last seen, also on failure.
+ * `void(error_code, host)`: the host as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+ * \par Per-call settings
+ * None: each request of the wait uses the client's options, with a deadline of what remains of
+ * the wait (at least 500 ms). The overload that takes a call_context sets them, and collects
+ * diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -202,22 +287,41 @@ auto async_power_on_and_wait(client& c, std::string_view host_id, wait_options o
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * As async_wait_for_status().
+ * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the operation). The
+ * operation keeps the client's internals alive, as async_wait_for_status() does.
  */
-///@{
-template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-auto async_power_off_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
-                              CompletionToken&& token = {})
-{
-    return detail::initiate_composed<host>(c, &detail::start_act_and_wait, token, std::string(host_id),
-                                           detail::then_wait::power_off, host_status::off, std::move(opts), ctx);
-}
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_power_off_and_wait(client& c, std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
 {
     return async_power_off_and_wait(c, host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
 }
-///@}
+
+/**
+ * \brief Reboots host `host_id` (client::async_reboot()) and waits until it runs again, with
+ * per-call settings.
+ * \details The same operation as
+ * async_reboot_and_wait(client&, std::string_view, wait_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those
+ * said there.
+ * \awaits{host}
+ * \par Handler signature
+ * `void(error_code, host)`: the host as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request the wait makes, the reboot included (unset, each
+ * poll's deadline is what remains of the wait, at least 500 ms); its diagnostics, if any, are
+ * filled when the wait completes (what went wrong on failure).
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
+ */
+template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+auto async_reboot_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
+                           CompletionToken&& token = {})
+{
+    return detail::initiate_composed<host>(c, &detail::start_act_and_wait, token, std::string(host_id),
+                                           detail::then_wait::reboot, host_status::running, std::move(opts), ctx);
+}
 
 /**
  * \brief Reboots host `host_id` (client::async_reboot()) and waits until it runs again.
@@ -225,8 +329,14 @@ auto async_power_off_and_wait(client& c, std::string_view host_id, wait_options 
  * If it is never seen away from 2 within first_delay + 2 intervals (the reboot was quicker than
  * the polling), seeing it at 2 then is enough.
  *
+ * \awaits{host}
  * \par Handler signature
- * `void(error_code, host)`: the host as last seen, also on failure.
+ * `void(error_code, host)`: the host as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+ * \par Per-call settings
+ * None: each request of the wait uses the client's options, with a deadline of what remains of
+ * the wait (at least 500 ms). The overload that takes a call_context sets them, and collects
+ * diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -239,29 +349,54 @@ auto async_power_off_and_wait(client& c, std::string_view host_id, wait_options 
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * As async_wait_for_status().
+ * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the operation). The
+ * operation keeps the client's internals alive, as async_wait_for_status() does.
  */
-///@{
-template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-auto async_reboot_and_wait(client& c, std::string_view host_id, wait_options opts, call_context ctx,
-                           CompletionToken&& token = {})
-{
-    return detail::initiate_composed<host>(c, &detail::start_act_and_wait, token, std::string(host_id),
-                                           detail::then_wait::reboot, host_status::running, std::move(opts), ctx);
-}
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_reboot_and_wait(client& c, std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
 {
     return async_reboot_and_wait(c, host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
 }
-///@}
+
+/**
+ * \brief Polls until disk `disk_id` is at `target`: disk_status::in_use after a mount,
+ * disk_status::waiting after an unmount, with per-call settings.
+ * \details The same operation as
+ * async_wait_for_disk_status(client&, std::string_view, disk_status, disk_wait_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those
+ * said there.
+ * \awaits{disk}
+ * \par Handler signature
+ * `void(error_code, disk)`: the disk as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the disk).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request the wait makes (unset, each poll's deadline is what
+ * remains of the wait, at least 500 ms); its diagnostics, if any, are filled when the wait
+ * completes (what went wrong on failure).
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the wait.
+ */
+template <FINOVY_TOKEN_FOR(disk) CompletionToken = default_token>
+auto async_wait_for_disk_status(client& c, std::string_view disk_id, disk_status target, disk_wait_options opts,
+                                call_context ctx, CompletionToken&& token = {})
+{
+    return detail::initiate_composed<disk>(c, &detail::start_disk_wait, token, std::string(disk_id), target,
+                                           std::move(opts), ctx);
+}
 
 /**
  * \brief Polls until disk `disk_id` is at `target`: disk_status::in_use after a mount,
  * disk_status::waiting after an unmount.
  *
+ * \awaits{disk}
  * \par Handler signature
- * `void(error_code, disk)`: the disk as last seen, also on failure.
+ * `void(error_code, disk)`: the disk as last seen, also on failure (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the disk).
+ * \par Per-call settings
+ * None: each request of the wait uses the client's options, with a deadline of what remains of
+ * the wait (at least 500 ms). The overload that takes a call_context sets them, and collects
+ * diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -273,21 +408,15 @@ auto async_reboot_and_wait(client& c, std::string_view host_id, wait_options opt
  * - api_errc::disk_not_found: the disk does not exist, or was destroyed while waited for;
  * - client_errc::bad_response: disk_wait_options::on_observe threw;
  * - the last polling error, after disk_wait_options::max_consecutive_errors failed polls in a row,
- *   or at once for errors that cannot pass.
+ *   or at once for errors that cannot pass: the polls are reads, retried as \retry_table says
+ *   before they count as failed.
  * \par Thread safety
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * As async_wait_for_status().
+ * `disk_id` and `opts` are copied (what `on_observe` refers to must outlive the wait). The wait
+ * keeps the client's internals alive, as async_wait_for_status() does.
  */
-///@{
-template <FINOVY_TOKEN_FOR(disk) CompletionToken = default_token>
-auto async_wait_for_disk_status(client& c, std::string_view disk_id, disk_status target, disk_wait_options opts,
-                                call_context ctx, CompletionToken&& token = {})
-{
-    return detail::initiate_composed<disk>(c, &detail::start_disk_wait, token, std::string(disk_id), target,
-                                           std::move(opts), ctx);
-}
 template <FINOVY_TOKEN_FOR(disk) CompletionToken = default_token>
 auto async_wait_for_disk_status(client& c, std::string_view disk_id, disk_status target, disk_wait_options opts = {},
                                 CompletionToken&& token = {})
@@ -295,14 +424,44 @@ auto async_wait_for_disk_status(client& c, std::string_view disk_id, disk_status
     return async_wait_for_disk_status(c, disk_id, target, std::move(opts), call_context{},
                                       std::forward<CompletionToken>(token));
 }
-///@}
+
+/**
+ * \brief Polls until disk `disk_id` no longer exists (after client::async_destroy_disk(): 4, then
+ * gone), with per-call settings.
+ * \details The same operation as
+ * async_wait_for_disk_gone(client&, std::string_view, disk_wait_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those
+ * said there.
+ * \awaits_void
+ * \par Handler signature
+ * `void(error_code)`.
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request the wait makes (unset, each poll's deadline is what
+ * remains of the wait, at least 500 ms); its diagnostics, if any, are filled when the wait
+ * completes (what went wrong on failure).
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the wait.
+ */
+template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
+auto async_wait_for_disk_gone(client& c, std::string_view disk_id, disk_wait_options opts, call_context ctx,
+                              CompletionToken&& token = {})
+{
+    return detail::initiate_composed<void>(c, &detail::start_disk_gone_wait, token, std::string(disk_id),
+                                           std::move(opts), ctx);
+}
 
 /**
  * \brief Polls until disk `disk_id` no longer exists (after client::async_destroy_disk(): 4, then
  * gone).
  *
+ * \awaits_void
  * \par Handler signature
  * `void(error_code)`.
+ * \par Per-call settings
+ * None: each request of the wait uses the client's options, with a deadline of what remains of
+ * the wait (at least 500 ms). The overload that takes a call_context sets them, and collects
+ * diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -314,23 +473,15 @@ auto async_wait_for_disk_status(client& c, std::string_view disk_id, disk_status
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe.
  * \par Object lifetimes
- * As async_wait_for_status().
+ * `disk_id` and `opts` are copied (what `on_observe` refers to must outlive the wait). The wait
+ * keeps the client's internals alive, as async_wait_for_status() does.
  */
-///@{
-template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
-auto async_wait_for_disk_gone(client& c, std::string_view disk_id, disk_wait_options opts, call_context ctx,
-                              CompletionToken&& token = {})
-{
-    return detail::initiate_composed<void>(c, &detail::start_disk_gone_wait, token, std::string(disk_id),
-                                           std::move(opts), ctx);
-}
 template <FINOVY_TOKEN_FOR(void) CompletionToken = default_token>
 auto async_wait_for_disk_gone(client& c, std::string_view disk_id, disk_wait_options opts = {},
                               CompletionToken&& token = {})
 {
     return async_wait_for_disk_gone(c, disk_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
 }
-///@}
 
 }   // namespace finovy
 

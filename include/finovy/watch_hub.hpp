@@ -95,10 +95,39 @@ public:
     FINOVY_DECL hub_stats stats() const;
 
     /**
-     * \brief Waits until host `host_id` is at `target`, through the hub's shared polling.
-     *
+     * \brief Waits until host `host_id` is at `target`, through the hub's shared polling, with per-call
+     * settings.
+     * \details The same operation as
+     * async_wait_for_status(std::string_view, host_status, wait_options, CompletionToken&&) (below):
+     * its executor, per-operation cancellation, errors and thread safety are those said there.
+     * \hub_awaits{host}
      * \par Handler signature
      * `void(error_code, host)`: the host as last seen, also on failure.
+     * \par Per-call settings
+     * `ctx`: its diagnostics, if any, are filled when the wait completes (what went wrong on failure).
+     * Its call_options do not apply: the hub's polling is shared.
+     * \par Object lifetimes
+     * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any, must
+     * outlive the operation.
+     */
+    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+    auto async_wait_for_status(std::string_view host_id, host_status target, wait_options opts, call_context ctx,
+                               CompletionToken&& token = {})
+    {
+        return initiate(std::string(host_id), target, detail::then_wait::nothing, std::move(opts), ctx,
+                        std::forward<CompletionToken>(token));
+    }
+
+    /**
+     * \brief Waits until host `host_id` is at `target`, through the hub's shared polling.
+     *
+     * \hub_awaits{host}
+     * \par Handler signature
+     * `void(error_code, host)`: the host as last seen, also on failure (with the default token a
+     * failure throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+     * \par Per-call settings
+     * None: the hub's polling, shared by its waits, uses the client's options. The overload that takes
+     * a call_context collects diagnostics.
      * \par Executor
      * The handler's associated executor, or else the client's (client::get_executor()); never the
      * hub's strand.
@@ -113,18 +142,9 @@ public:
      * \par Thread safety
      * May be called from any thread on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the wait); `ctx`'s
-     * diagnostics must outlive the operation. The hub may be destroyed while the wait runs (see
-     * above). `ctx`'s call_options do not apply to the hub's polling, which is shared.
+     * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the wait). The hub may
+     * be destroyed while the wait runs (see above).
      */
-    ///@{
-    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-    auto async_wait_for_status(std::string_view host_id, host_status target, wait_options opts, call_context ctx,
-                               CompletionToken&& token = {})
-    {
-        return initiate(std::string(host_id), target, detail::then_wait::nothing, std::move(opts), ctx,
-                        std::forward<CompletionToken>(token));
-    }
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_wait_for_status(std::string_view host_id, host_status target, wait_options opts = {},
                                CompletionToken&& token = {})
@@ -132,14 +152,43 @@ public:
         return async_wait_for_status(host_id, target, std::move(opts), call_context{},
                                      std::forward<CompletionToken>(token));
     }
-    ///@}
 
     /**
-     * \brief Powers host `host_id` on (client::async_power_on()), then waits for 2 (running)
-     * through the hub's shared polling.
-     *
+     * \brief Powers host `host_id` on (client::async_power_on()), then waits for 2 (running) through
+     * the hub's shared polling, with per-call settings.
+     * \details The same operation as
+     * async_power_on_and_wait(std::string_view, wait_options, CompletionToken&&) (below): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \hub_awaits{host}
      * \par Handler signature
      * `void(error_code, host)`: the host as last seen, also on failure.
+     * \par Per-call settings
+     * `ctx`: its call_options apply to the power-on (the hub's polling is shared: they do not apply to
+     * it); its diagnostics, if any, are filled when the operation completes (what went wrong on
+     * failure).
+     * \par Object lifetimes
+     * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any, must
+     * outlive the operation.
+     */
+    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+    auto async_power_on_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
+                                 CompletionToken&& token = {})
+    {
+        return initiate(std::string(host_id), host_status::running, detail::then_wait::power_on, std::move(opts), ctx,
+                        std::forward<CompletionToken>(token));
+    }
+
+    /**
+     * \brief Powers host `host_id` on (client::async_power_on()), then waits for 2 (running) through
+     * the hub's shared polling.
+     *
+     * \hub_awaits{host}
+     * \par Handler signature
+     * `void(error_code, host)`: the host as last seen, also on failure (with the default token a
+     * failure throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+     * \par Per-call settings
+     * None: the power-on uses the client's options; the hub's polling is shared and uses them too. The
+     * overload that takes a call_context sets the power-on's options and collects diagnostics.
      * \par Executor
      * The handler's associated executor, or else the client's (client::get_executor()); never the
      * hub's strand.
@@ -153,29 +202,51 @@ public:
      * \par Thread safety
      * May be called from any thread on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * As async_wait_for_status(). `ctx`'s call_options apply to the power-on.
+     * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the operation). The hub
+     * may be destroyed while the operation runs (see watch_hub).
      */
-    ///@{
-    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-    auto async_power_on_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
-                                 CompletionToken&& token = {})
-    {
-        return initiate(std::string(host_id), host_status::running, detail::then_wait::power_on, std::move(opts), ctx,
-                        std::forward<CompletionToken>(token));
-    }
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_power_on_and_wait(std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
     {
         return async_power_on_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
     }
-    ///@}
 
     /**
-     * \brief Powers host `host_id` off (client::async_power_off()), then waits for 0 (off) through
-     * the hub's shared polling.
-     *
+     * \brief Powers host `host_id` off (client::async_power_off()), then waits for 0 (off) through the
+     * hub's shared polling, with per-call settings.
+     * \details The same operation as
+     * async_power_off_and_wait(std::string_view, wait_options, CompletionToken&&) (below): its
+     * executor, per-operation cancellation, errors and thread safety are those said there.
+     * \hub_awaits{host}
      * \par Handler signature
      * `void(error_code, host)`: the host as last seen, also on failure.
+     * \par Per-call settings
+     * `ctx`: its call_options apply to the power-off (the hub's polling is shared: they do not apply to
+     * it); its diagnostics, if any, are filled when the operation completes (what went wrong on
+     * failure).
+     * \par Object lifetimes
+     * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any, must
+     * outlive the operation.
+     */
+    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+    auto async_power_off_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
+                                  CompletionToken&& token = {})
+    {
+        return initiate(std::string(host_id), host_status::off, detail::then_wait::power_off, std::move(opts), ctx,
+                        std::forward<CompletionToken>(token));
+    }
+
+    /**
+     * \brief Powers host `host_id` off (client::async_power_off()), then waits for 0 (off) through the
+     * hub's shared polling.
+     *
+     * \hub_awaits{host}
+     * \par Handler signature
+     * `void(error_code, host)`: the host as last seen, also on failure (with the default token a
+     * failure throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+     * \par Per-call settings
+     * None: the power-off uses the client's options; the hub's polling is shared and uses them too. The
+     * overload that takes a call_context sets the power-off's options and collects diagnostics.
      * \par Executor
      * The handler's associated executor, or else the client's (client::get_executor()); never the
      * hub's strand.
@@ -189,32 +260,53 @@ public:
      * \par Thread safety
      * May be called from any thread on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * As async_wait_for_status(). `ctx`'s call_options apply to the power-off.
+     * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the operation). The hub
+     * may be destroyed while the operation runs (see watch_hub).
      */
-    ///@{
-    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-    auto async_power_off_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
-                                  CompletionToken&& token = {})
-    {
-        return initiate(std::string(host_id), host_status::off, detail::then_wait::power_off, std::move(opts), ctx,
-                        std::forward<CompletionToken>(token));
-    }
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_power_off_and_wait(std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
     {
         return async_power_off_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
     }
-    ///@}
 
     /**
-     * \brief Reboots host `host_id` (client::async_reboot()), then waits until it runs again
-     * through the hub's shared polling.
-     * \details As finovy::async_reboot_and_wait(), with hub_options::interval for the interval: if
-     * the host is never seen away from 2 within first_delay + 2 intervals, seeing it at 2 then is
-     * enough.
-     *
+     * \brief Reboots host `host_id` (client::async_reboot()), then waits until it runs again through
+     * the hub's shared polling, with per-call settings.
+     * \details The same operation as
+     * async_reboot_and_wait(std::string_view, wait_options, CompletionToken&&) (below): its executor,
+     * per-operation cancellation, errors and thread safety are those said there.
+     * \hub_awaits{host}
      * \par Handler signature
      * `void(error_code, host)`: the host as last seen, also on failure.
+     * \par Per-call settings
+     * `ctx`: its call_options apply to the reboot (the hub's polling is shared: they do not apply to
+     * it); its diagnostics, if any, are filled when the operation completes (what went wrong on
+     * failure).
+     * \par Object lifetimes
+     * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any, must
+     * outlive the operation.
+     */
+    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+    auto async_reboot_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
+                               CompletionToken&& token = {})
+    {
+        return initiate(std::string(host_id), host_status::running, detail::then_wait::reboot, std::move(opts), ctx,
+                        std::forward<CompletionToken>(token));
+    }
+
+    /**
+     * \brief Reboots host `host_id` (client::async_reboot()), then waits until it runs again through
+     * the hub's shared polling.
+     * \details As finovy::async_reboot_and_wait(), with hub_options::interval for the interval: if the
+     * host is never seen away from 2 within first_delay + 2 intervals, seeing it at 2 then is enough.
+     *
+     * \hub_awaits{host}
+     * \par Handler signature
+     * `void(error_code, host)`: the host as last seen, also on failure (with the default token a
+     * failure throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the host).
+     * \par Per-call settings
+     * None: the reboot uses the client's options; the hub's polling is shared and uses them too. The
+     * overload that takes a call_context sets the reboot's options and collects diagnostics.
      * \par Executor
      * The handler's associated executor, or else the client's (client::get_executor()); never the
      * hub's strand.
@@ -228,22 +320,14 @@ public:
      * \par Thread safety
      * May be called from any thread on a client with client_options::thread_safe.
      * \par Object lifetimes
-     * As async_wait_for_status(). `ctx`'s call_options apply to the reboot.
+     * `host_id` and `opts` are copied (what `on_observe` refers to must outlive the operation). The hub
+     * may be destroyed while the operation runs (see watch_hub).
      */
-    ///@{
-    template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-    auto async_reboot_and_wait(std::string_view host_id, wait_options opts, call_context ctx,
-                               CompletionToken&& token = {})
-    {
-        return initiate(std::string(host_id), host_status::running, detail::then_wait::reboot, std::move(opts), ctx,
-                        std::forward<CompletionToken>(token));
-    }
     template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
     auto async_reboot_and_wait(std::string_view host_id, wait_options opts = {}, CompletionToken&& token = {})
     {
         return async_reboot_and_wait(host_id, std::move(opts), call_context{}, std::forward<CompletionToken>(token));
     }
-    ///@}
 
 private:
     template <class CompletionToken>

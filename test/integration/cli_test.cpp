@@ -21,9 +21,9 @@ BOOST_AUTO_TEST_CASE(help_lists_every_command)
     BOOST_TEST(r.exit_code == 0);
     for (auto c : {"images", "packages", "hosts list", "hosts get", "hosts create", "hosts start", "hosts stop",
                    "hosts reboot", "hosts wait", "hosts delete", "disks create", "disks list", "disks get",
-                   "disks mount", "disks unmount", "disks destroy", "token", "--endpoint", "--sandbox", "--token",
-                   "--uuid", "--secret", "--ca-file", "--output", "--timeout", "--verbose", "--profile",
-                   "--config-file", "FINOVY_SANDBOX"})
+                   "disks mount", "disks unmount", "disks destroy", "token", "--endpoint", "--sandbox",
+                   "--access-token", "--uuid", "--secret", "--ca-file", "--output", "--timeout", "--verbose",
+                   "--profile", "--config-file", "FINOVY_SANDBOX", "--proxy", "--no-proxy", "help"})
         BOOST_TEST(r.out.find(c) != std::string::npos, c);
     for (std::vector<std::string> cmd : {std::vector<std::string>{"hosts", "create", "--help"},
                                          {"disks", "mount", "--help"}, {"images", "--help"}})
@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(provisioning_example_runs_end_to_end)
 {
     auto r = run_process({FINOVY_PROVISION_EXE, "--endpoint", sim.url(), "--ca-file", sim.ca_file(), "--uuid",
                           sim.first_tenant().uuid, "--secret", sim.first_tenant().secret, "--fleet", "5",
-                          "--interval-ms", "50"},
+                          "--poll-interval", "50ms"},
                          {}, std::chrono::seconds(120));
     BOOST_TEST(r.exit_code == 0, r.err);
     BOOST_TEST(r.out.find("status calls:") != std::string::npos, r.out);
@@ -271,12 +271,39 @@ BOOST_AUTO_TEST_CASE(provisioning_example_runs_end_to_end)
     BOOST_TEST(r.out.find(sim.first_tenant().secret) == std::string::npos);
 }
 
+// The README's example reads its settings as every example does: the same flags as the finovy
+// tool's, or its variables.
 BOOST_AUTO_TEST_CASE(readme_example_runs)
 {
-    auto r = run_process({FINOVY_TEN_LINES_EXE, sim.url(), sim.ca_file(), static_token}, {}, std::chrono::seconds(60));
+    auto r = run_process({FINOVY_TEN_LINES_EXE, "--endpoint", sim.url(), "--ca-file", sim.ca_file(), "--access-token",
+                          static_token},
+                         {}, std::chrono::seconds(60));
     BOOST_TEST(r.exit_code == 0, r.err);
     BOOST_TEST(r.out.find("status=running") != std::string::npos, r.out);
     BOOST_TEST(r.out.find("password=***") != std::string::npos, r.out);
+
+    auto v = run_process({FINOVY_TEN_LINES_EXE},
+                         {"FINOVY_ENDPOINT=" + sim.url(), "FINOVY_CA_FILE=" + sim.ca_file(),
+                          "FINOVY_UUID=" + sim.first_tenant().uuid, "FINOVY_SECRET=" + sim.first_tenant().secret},
+                         std::chrono::seconds(60));
+    BOOST_TEST(v.exit_code == 0, v.err);
+    BOOST_TEST(v.out.find("status=running") != std::string::npos, v.out);
+    BOOST_TEST(v.out.find(sim.first_tenant().secret) == std::string::npos, v.out);
+
+    auto help = run_process({FINOVY_TEN_LINES_EXE, "--help"});
+    BOOST_TEST(help.exit_code == 0);
+    for (auto flag : {"--endpoint", "--access-token", "--uuid", "--secret", "--ca-file", "--profile", "--proxy"})
+        BOOST_TEST(help.out.find(flag) != std::string::npos, flag);
+    // A failure is said, never swallowed: no credentials is a usage error, a missing host an error.
+    auto none = run_process({FINOVY_TEN_LINES_EXE, "--endpoint", sim.url(), "--ca-file", sim.ca_file()});
+    BOOST_TEST(none.exit_code == 2);
+    BOOST_TEST(none.err.find("credentials needed") != std::string::npos, none.err);
+    auto wrong = run_process({FINOVY_TEN_LINES_EXE, "--endpoint", sim.url(), "--ca-file", sim.ca_file(),
+                              "--access-token", "wrong-token-3333"},
+                             {}, std::chrono::seconds(60));
+    BOOST_TEST(wrong.exit_code == 1);
+    BOOST_TEST(wrong.err.find("error: ") == 0u, wrong.err);
+    BOOST_TEST(wrong.err.find("wrong-token-3333") == std::string::npos, wrong.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

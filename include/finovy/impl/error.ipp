@@ -104,6 +104,7 @@ public:
         case client_errc::unexpected_status: return "the host reached a status from which the target is unreachable";
         case client_errc::host_not_resolved: return "the created host could not be identified in the account";
         case client_errc::proxy_refused: return "the HTTP proxy refused to open a tunnel to the API";
+        case client_errc::proxy_error: return "the HTTP proxy could not open a tunnel to the API";
         }
         return "finovy client error " + std::to_string(code);
     }

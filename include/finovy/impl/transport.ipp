@@ -335,7 +335,7 @@ FINOVY_DECL asio::awaitable<void> transport::open_tunnel(connection& c, attempt_
     if (status / 100 == 2 && c.buffer.size() == 0)
         co_return;
     if (status >= 500)
-        r.ec = asio::error::connection_refused;   // the proxy could not reach the API: worth another try
+        r.ec = client_errc::proxy_error;   // the proxy could not reach the API: worth another try, nothing was sent
     else
         r.ec = client_errc::proxy_refused;
     // 407 asks for credentials; some proxies (tinyproxy) answer wrong ones with 401.

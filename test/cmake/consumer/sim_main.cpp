@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
-// Starts the simulator in-process and calls it: the installed simulator library works.
+// Starts the simulator in-process and calls it: the installed simulator library works, through
+// find_package (CMakeLists.txt) and through `pkg-config --cflags --libs finovy-sim` alone
+// (run_consumer.cmake).
 #include <finovy.hpp>
 #include <finovy/sim/server.hpp>
 

@@ -82,7 +82,8 @@ inline failure_kind classify(const error_code& ec, unsigned http_status = 0) noe
 {
     if (ec.category() == api_category())
         return api_code_kind(ec.value());
-    if (ec == client_errc::timeout || ec == client_errc::outcome_unknown || ec == client_errc::bad_response)
+    if (ec == client_errc::timeout || ec == client_errc::outcome_unknown || ec == client_errc::bad_response ||
+        ec == client_errc::proxy_error)
         return failure_kind::ambiguous;
     if (ec == client_errc::http_status)
         return http_status ? http_status_kind(http_status) : failure_kind::ambiguous;

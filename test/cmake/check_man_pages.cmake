@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: BSL-1.0
+# ctest man_pages: each man page renders with `man -l` (man-db, scripts/install-deps), without
+# errors or warnings (but layout's), with its sections and what its program's --help says (UTF-8 included: 渲大师).
+#   cmake -DPAGES="a.1;b.1" -DHELP2MAN=... -P check_man_pages.cmake
+if(NOT HELP2MAN)
+  message(FATAL_ERROR "help2man was not found when configuring: no man pages were made (run scripts/install-deps, then cmake again)")
+endif()
+find_program(MAN man REQUIRED)
+set(ENV{MANWIDTH} 100)
+set(ENV{LC_ALL} C.UTF-8)
+# What each page must say, besides NAME and DESCRIPTION.
+set(expect_finovy "渲大师;SYNOPSIS;COMMANDS;ENVIRONMENT;FILES;SEE ALSO;--access-token;--proxy;--no-proxy;hosts create;--package;token;--show;help [COMMAND];FINOVY_ENDPOINT;https_proxy")
+set(expect_finovy-sim "渲大师;SYNOPSIS;SEE ALSO;--port;--cert-dir;--boot-ms")
+set(expect_provisiond "SYNOPSIS;--listen;--access-token;--proxy;--poll-interval;/fleets")
+list(LENGTH PAGES n)
+if(n LESS 3)
+  message(FATAL_ERROR "expected the man pages of finovy, finovy-sim and provisiond, got: ${PAGES}")
+endif()
+foreach(page IN LISTS PAGES)
+  get_filename_component(name "${page}" NAME_WE)
+  if(NOT EXISTS "${page}")
+    message(FATAL_ERROR "${page} was not made (build the target ${name}-man-page)")
+  endif()
+  execute_process(COMMAND "${MAN}" -l "${page}" OUTPUT_VARIABLE text ERROR_VARIABLE errors RESULT_VARIABLE rc)
+  # A word too long to justify its line (finovy-sim's JSON examples) is layout, not an error.
+  string(REGEX REPLACE "troff: <standard input>:[0-9]+: warning [^\n]*: cannot (adjust|break) line\n?" "" errors "${errors}")
+  if(rc OR NOT errors STREQUAL "")
+    message(FATAL_ERROR "man -l ${page}: exit ${rc}: ${errors}")
+  endif()
+  string(TOUPPER "${name}" upper)
+  foreach(want "${upper}(1)" "NAME" "${name} - " "DESCRIPTION" ${expect_${name}})
+    string(FIND "${text}" "${want}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "man -l ${page} does not say '${want}':\n${text}")
+    endif()
+  endforeach()
+  message(STATUS "${name}(1) renders")
+endforeach()
