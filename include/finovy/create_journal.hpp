@@ -67,14 +67,16 @@ struct journal_entry
 {
     std::string intent;                     ///< unique, made by the SDK
     std::string batch;                      ///< create_options::batch: which batch wanted it
-    std::string package_id, image_id;       ///< what was asked for
+    std::string package_id;                 ///< the package asked for
+    std::string image_id;                   ///< the image asked for
     std::optional<rental_period> period;    ///< for fixed-period creates
     journal_state state = journal_state::intended;   ///< see journal_state
     std::string host_id;                    ///< when created (or identified)
     time_point recorded{};                  ///< the client's clock when the intent was recorded
-    /// When its host may have been made, in the server's clock (from the Date header; unset if
-    /// the server sends none).
-    std::optional<time_point> not_before, not_after;
+    /// The earliest its host may have been made, in the server's clock (from the Date header;
+    /// unset if the server sends none).
+    std::optional<time_point> not_before;
+    std::optional<time_point> not_after;    ///< the latest, likewise
     /// The round's marker: the newest host's createTime when the round began (hosts no newer are
     /// not the create's), and the ids that shared it. Unset: the account was empty.
     std::optional<time_point> marker;
