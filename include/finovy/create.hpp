@@ -75,18 +75,47 @@ FINOVY_DECL void start_create_one(impl_ptr, batch_spec, call_context, diagnostic
 
 /**
  * \brief Creates `count` pay-as-you-go hosts of package `package_id` with image `image_id`, and
+ * learns their ids, with per-call settings.
+ * \details The same operation as
+ * async_create_hosts(client&, std::string_view, std::string_view, std::size_t, create_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those said there.
+ * \awaits{std::vector<created_host>}
+ * \par Handler signature
+ * `void(error_code, std::vector<created_host>)`, as below (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the entries).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request of the batch (creates and listings, always in the
+ * foreground lane); its diagnostics, if any, say why the batch as a whole failed.
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
+ */
+template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
+auto async_create_hosts(client& c, std::string_view package_id, std::string_view image_id, std::size_t count,
+                        create_options opts, call_context ctx, CompletionToken&& token = {})
+{
+    return detail::initiate_composed<std::vector<created_host>>(
+        c, &detail::start_create_batch, token,
+        detail::batch_spec{std::string(package_id), std::string(image_id), count, std::nullopt, std::move(opts), {}},
+        ctx);
+}
+
+/**
+ * \brief Creates `count` pay-as-you-go hosts of package `package_id` with image `image_id`, and
  * learns their ids.
  * \details Each entry of the result says what happened to one host (created_host); never more
  * than `count` are bought. See the file's description for the rules and the cost in requests.
  *
+ * \awaits{std::vector<created_host>}
  * \par Handler signature
  * `void(error_code, std::vector<created_host>)` with one entry per requested host, in no particular
  * order. The error_code is set only when the batch was cancelled, or when the listing that begins
  * its round failed (nothing was then sent: every entry is `cancelled` with that error); the
- * entries say what happened to each host even then (use `as_tuple` to see them).
- * \par co_await
- * With the default token, `co_await` returns the entries and throws error_with_diagnostics when
- * the error_code is set (the entries are then lost: use `as_tuple` to keep them when cancelling).
+ * entries say what happened to each host even then (with the default token a failure throws
+ * instead: `asio::as_tuple(asio::use_awaitable)` keeps the entries).
+ * \par Per-call settings
+ * None: each request uses the client's options. The overload that takes a call_context sets
+ * them, and collects the batch's diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -100,33 +129,15 @@ FINOVY_DECL void start_create_one(impl_ptr, batch_spec, call_context, diagnostic
  * (created_host::error, with created_host::diag): the API's refusals (1037, 6002, 6003, 7005...),
  * client_errc::invalid_argument for a malformed id, client_errc::outcome_unknown,
  * client_errc::host_not_resolved, the journal's error, and any error of
- * client::async_create_pay_as_you_go_host().
+ * client::async_create_pay_as_you_go_host() (throttled creates are resent, others never: see
+ * \retry_table).
  * \par Thread safety
  * As the client's functions: safe to call concurrently on a client with
  * client_options::thread_safe; concurrent batches in one client never claim the same host.
  * \par Object lifetimes
- * The ids and `opts` are copied (the journal is shared); `ctx`'s call_options apply to each
- * request (creates and listings, always in the foreground lane) and its diagnostics, which must
- * outlive the operation, say why a batch failed. The batch keeps the client's internals alive.
- */
-template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
-auto async_create_hosts(client& c, std::string_view package_id, std::string_view image_id, std::size_t count,
-                        create_options opts, call_context ctx, CompletionToken&& token = {})
-{
-    return detail::initiate_composed<std::vector<created_host>>(
-        c, &detail::start_create_batch, token,
-        detail::batch_spec{std::string(package_id), std::string(image_id), count, std::nullopt, std::move(opts), {}},
-        ctx);
-}
-
-/**
- * \brief Creates `count` pay-as-you-go hosts, as the overload with a call_context does, with the
- * client's default call options and no diagnostics of the batch (each entry has its own).
- * \par Handler signature
- * `void(error_code, std::vector<created_host>)`, as the other overload.
- * \par co_await
- * Returns the entries; throws error_with_diagnostics when the batch was cancelled or its marker
- * listing failed.
+ * The ids and `opts` are copied; what create_options::journal points to, and what
+ * create_options::on_settled refers to, must outlive the operation. The batch keeps the client's
+ * internals alive.
  */
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_hosts(client& c, std::string_view package_id, std::string_view image_id, std::size_t count,
@@ -137,16 +148,44 @@ auto async_create_hosts(client& c, std::string_view package_id, std::string_view
 }
 
 /**
+ * \brief Creates `count` fixed-period hosts, with per-call settings.
+ * \details The same operation as
+ * async_create_fixed_period_hosts(client&, std::string_view, std::string_view, rental_period, std::size_t, create_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those said there.
+ * \awaits{std::vector<created_host>}
+ * \par Handler signature
+ * `void(error_code, std::vector<created_host>)`, as below (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the entries).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request of the batch; its diagnostics, if any, say why the
+ * batch as a whole failed.
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
+ */
+template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
+auto async_create_fixed_period_hosts(client& c, std::string_view package_id, std::string_view image_id,
+                                     rental_period period, std::size_t count, create_options opts, call_context ctx,
+                                     CompletionToken&& token = {})
+{
+    return detail::initiate_composed<std::vector<created_host>>(
+        c, &detail::start_create_batch, token,
+        detail::batch_spec{std::string(package_id), std::string(image_id), count, period, std::move(opts), {}}, ctx);
+}
+
+/**
  * \brief Creates `count` fixed-period hosts (client::async_create_fixed_period_host(), which
  * answers each id), in rounds as async_create_hosts() does. Each is paid up front; none is bought
  * twice.
  *
+ * \awaits{std::vector<created_host>}
  * \par Handler signature
  * `void(error_code, std::vector<created_host>)` with one entry per requested host. The error_code
- * is set as for async_create_hosts().
- * \par co_await
- * Returns the entries; throws error_with_diagnostics when the batch was cancelled or its marker
- * listing failed.
+ * is set as for async_create_hosts() (with the default token a failure throws instead:
+ * `asio::as_tuple(asio::use_awaitable)` keeps the entries).
+ * \par Per-call settings
+ * None: each request uses the client's options. The overload that takes a call_context sets
+ * them, and collects the batch's diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -164,30 +203,42 @@ auto async_create_hosts(client& c, std::string_view package_id, std::string_view
  */
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_fixed_period_hosts(client& c, std::string_view package_id, std::string_view image_id,
-                                     rental_period period, std::size_t count, create_options opts, call_context ctx,
-                                     CompletionToken&& token = {})
-{
-    return detail::initiate_composed<std::vector<created_host>>(
-        c, &detail::start_create_batch, token,
-        detail::batch_spec{std::string(package_id), std::string(image_id), count, period, std::move(opts), {}}, ctx);
-}
-
-/**
- * \brief Creates `count` fixed-period hosts, as the overload with a call_context does, with the
- * client's default call options.
- * \par Handler signature
- * `void(error_code, std::vector<created_host>)`, as the other overload.
- * \par co_await
- * Returns the entries; throws error_with_diagnostics when the batch was cancelled or its marker
- * listing failed.
- */
-template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
-auto async_create_fixed_period_hosts(client& c, std::string_view package_id, std::string_view image_id,
                                      rental_period period, std::size_t count, create_options opts = {},
                                      CompletionToken&& token = {})
 {
     return async_create_fixed_period_hosts(c, package_id, image_id, period, count, std::move(opts), call_context{},
                                            std::forward<CompletionToken>(token));
+}
+
+/**
+ * \brief Creates `count` hosts, then powers each on and waits for it to run (or waits for it to
+ * be ready), with per-call settings.
+ * \details The same operation as
+ * async_create_hosts_and_wait(client&, std::string_view, std::string_view, std::size_t, create_wait_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those said there.
+ * \awaits{std::vector<created_host>}
+ * \par Handler signature
+ * `void(error_code, std::vector<created_host>)`, as below (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the entries).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request of the creates and of the power changes (the
+ * hub's polling is shared, and uses the client's); its diagnostics, if any, say why the batch as
+ * a whole failed.
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
+ */
+template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
+auto async_create_hosts_and_wait(client& c, std::string_view package_id, std::string_view image_id,
+                                 std::size_t count, create_wait_options opts, call_context ctx,
+                                 CompletionToken&& token = {})
+{
+    auto create = opts.create;
+    return detail::initiate_composed<std::vector<created_host>>(
+        c, &detail::start_create_batch, token,
+        detail::batch_spec{std::string(package_id), std::string(image_id), count, std::nullopt, std::move(create),
+                           std::move(opts)},
+        ctx);
 }
 
 /**
@@ -198,11 +249,14 @@ auto async_create_fixed_period_hosts(client& c, std::string_view package_id, std
  * error and diagnostics (so it is not ok()). The waits tolerate "host not found" for
  * create_options::not_found_grace: a new host may not be readable at once.
  *
+ * \awaits{std::vector<created_host>}
  * \par Handler signature
  * `void(error_code, std::vector<created_host>)` with one entry per requested host. The error_code
- * is set as for async_create_hosts().
- * \par co_await
- * Returns the entries; throws error_with_diagnostics when the error_code is set.
+ * is set as for async_create_hosts() (with the default token a failure throws instead:
+ * `asio::as_tuple(asio::use_awaitable)` keeps the entries).
+ * \par Per-call settings
+ * None: each request uses the client's options. The overload that takes a call_context sets
+ * them, and collects the batch's diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -222,27 +276,6 @@ auto async_create_fixed_period_hosts(client& c, std::string_view package_id, std
  */
 template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
 auto async_create_hosts_and_wait(client& c, std::string_view package_id, std::string_view image_id,
-                                 std::size_t count, create_wait_options opts, call_context ctx,
-                                 CompletionToken&& token = {})
-{
-    auto create = opts.create;
-    return detail::initiate_composed<std::vector<created_host>>(
-        c, &detail::start_create_batch, token,
-        detail::batch_spec{std::string(package_id), std::string(image_id), count, std::nullopt, std::move(create),
-                           std::move(opts)},
-        ctx);
-}
-
-/**
- * \brief Creates and waits as the overload with a call_context does, with the client's default
- * call options.
- * \par Handler signature
- * `void(error_code, std::vector<created_host>)`, as the other overload.
- * \par co_await
- * Returns the entries; throws error_with_diagnostics when the error_code is set.
- */
-template <FINOVY_TOKEN_FOR(std::vector<created_host>) CompletionToken = default_token>
-auto async_create_hosts_and_wait(client& c, std::string_view package_id, std::string_view image_id,
                                  std::size_t count, create_wait_options opts = {}, CompletionToken&& token = {})
 {
     return async_create_hosts_and_wait(c, package_id, image_id, count, std::move(opts), call_context{},
@@ -250,30 +283,22 @@ auto async_create_hosts_and_wait(client& c, std::string_view package_id, std::st
 }
 
 /**
- * \brief Creates one pay-as-you-go host, as a batch of one, and returns it as listed (or read,
- * when the server answered its id).
- *
+ * \brief Creates one pay-as-you-go host, as a batch of one, and returns it, with its options and
+ * per-call settings.
+ * \details The same operation as
+ * async_create_host_resolved(client&, std::string_view, std::string_view, CompletionToken&&)
+ * (below), with `opts` for the batch: its executor, per-operation cancellation, errors and
+ * thread safety are those said there.
+ * \awaits{host}
  * \par Handler signature
- * `void(error_code, host)`; on failure the host is value-initialized, except that its `id` is set
- * when the host was made but could not be read.
- * \par co_await
- * Returns the host; throws error_with_diagnostics on failure, with the create's diagnostics (the
- * server's code, msg, HTTP status and traceId).
- * \par Executor
- * The handler's associated executor, or else the client's (client::get_executor()).
- * \par Per-operation cancellation
- * `terminal` and `partial`: as async_create_hosts(); completes with
- * `asio::error::operation_aborted`.
- * \par Errors
- * The entry's: the refusal's code, client_errc::outcome_unknown, client_errc::host_not_resolved
- * (made, but it could not be told apart: the diagnostics name the candidates),
- * `asio::error::operation_aborted`; the batch's (the marker listing's error); or the error reading
- * the host whose id the server answered.
- * \par Thread safety
- * As the client's functions: safe to call concurrently on a client with
- * client_options::thread_safe; concurrent calls each get their own host and share rounds.
+ * `void(error_code, host)`, as below.
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request (the marker listing, the create, the listing or
+ * read that finds the host); its diagnostics, if any, are filled when the operation completes:
+ * on failure the create's own (the server's code, msg, HTTP status and traceId).
  * \par Object lifetimes
- * As async_create_hosts(); `ctx`'s diagnostics must outlive the operation.
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation. What `opts.journal` points to must outlive it too.
  */
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_create_host_resolved(client& c, std::string_view package_id, std::string_view image_id,
@@ -285,11 +310,20 @@ auto async_create_host_resolved(client& c, std::string_view package_id, std::str
 }
 
 /**
- * \brief Creates one host, as the overload with create_options does, with default options.
+ * \brief Creates one pay-as-you-go host, as a batch of one, with per-call settings.
+ * \details The same operation as
+ * async_create_host_resolved(client&, std::string_view, std::string_view, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those said there.
+ * \awaits{host}
  * \par Handler signature
- * `void(error_code, host)`, as the other overload.
- * \par co_await
- * Returns the host; throws error_with_diagnostics on failure.
+ * `void(error_code, host)`, as below.
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request; its diagnostics, if any, are filled when the
+ * operation completes: on failure the create's own (the server's code, msg, HTTP status and
+ * traceId).
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
  */
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_create_host_resolved(client& c, std::string_view package_id, std::string_view image_id,
@@ -300,12 +334,32 @@ auto async_create_host_resolved(client& c, std::string_view package_id, std::str
 }
 
 /**
- * \brief Creates one host, as the overload with create_options does, with default options and the
- * client's default call options.
+ * \brief Creates one pay-as-you-go host, as a batch of one, and returns it as listed (or read,
+ * when the server answered its id).
+ *
+ * \awaits{host}
  * \par Handler signature
- * `void(error_code, host)`, as the other overloads.
- * \par co_await
- * Returns the host; throws error_with_diagnostics on failure.
+ * `void(error_code, host)`; on failure the host is value-initialized, except that its `id` is set
+ * when the host was made but could not be read (with the default token a failure throws instead:
+ * `asio::as_tuple(asio::use_awaitable)` keeps it).
+ * \par Per-call settings
+ * None: each request uses the client's options. The overloads that take a call_context set them,
+ * and collect the create's diagnostics.
+ * \par Executor
+ * The handler's associated executor, or else the client's (client::get_executor()).
+ * \par Per-operation cancellation
+ * `terminal` and `partial`: as async_create_hosts(); completes with
+ * `asio::error::operation_aborted`.
+ * \par Errors
+ * The entry's: the refusal's code, client_errc::outcome_unknown, client_errc::host_not_resolved
+ * (made, but it could not be told apart: the diagnostics name the candidates),
+ * `asio::error::operation_aborted`; the batch's (the marker listing's error); or the error reading
+ * the host whose id the server answered (after create_options::not_found_grace).
+ * \par Thread safety
+ * As the client's functions: safe to call concurrently on a client with
+ * client_options::thread_safe; concurrent calls each get their own host and share rounds.
+ * \par Object lifetimes
+ * The ids are copied. The operation keeps the client's internals alive.
  */
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_create_host_resolved(client& c, std::string_view package_id, std::string_view image_id,
@@ -316,15 +370,45 @@ auto async_create_host_resolved(client& c, std::string_view package_id, std::str
 }
 
 /**
+ * \brief Creates one host, then waits for it, with per-call settings.
+ * \details The same operation as
+ * async_create_host_and_wait(client&, std::string_view, std::string_view, create_wait_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those said there.
+ * \awaits{host}
+ * \par Handler signature
+ * `void(error_code, host)`, as below (with the default token a failure throws instead:
+ * `asio::as_tuple(asio::use_awaitable)` keeps the host as last seen).
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request of the create, the power-on and the polls; its
+ * diagnostics, if any, are filled when the operation completes: on failure those of the create or
+ * of the wait, whichever failed.
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
+ */
+template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
+auto async_create_host_and_wait(client& c, std::string_view package_id, std::string_view image_id,
+                                create_wait_options opts, call_context ctx, CompletionToken&& token = {})
+{
+    auto create = opts.create;
+    return detail::initiate_composed<host>(c, &detail::start_create_one, token,
+                                           detail::batch_spec{std::string(package_id), std::string(image_id), 1,
+                                                              std::nullopt, std::move(create), std::move(opts)},
+                                           ctx);
+}
+
+/**
  * \brief Creates one host as async_create_host_resolved() does, then waits for it to be off
  * (ready), or powers it on and waits for 2 when `opts.target` is running (as
  * async_power_on_and_wait()).
  *
+ * \awaits{host}
  * \par Handler signature
- * `void(error_code, host)` with the host as last seen, also on failure.
- * \par co_await
- * Returns the host; throws error_with_diagnostics on failure, with the diagnostics of the create
- * or of the wait, whichever failed.
+ * `void(error_code, host)` with the host as last seen, also on failure (with the default token a
+ * failure throws instead: `asio::as_tuple(asio::use_awaitable)` keeps it).
+ * \par Per-call settings
+ * None: each request uses the client's options. The overload that takes a call_context sets
+ * them, and collects the diagnostics of the create or the wait.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -339,25 +423,6 @@ auto async_create_host_resolved(client& c, std::string_view package_id, std::str
  * \par Object lifetimes
  * As async_create_hosts(); what `opts.wait.on_observe` refers to must outlive the operation.
  * `opts.hub` and `opts.shared_hub` are not used: one host is polled on its own.
- */
-template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
-auto async_create_host_and_wait(client& c, std::string_view package_id, std::string_view image_id,
-                                create_wait_options opts, call_context ctx, CompletionToken&& token = {})
-{
-    auto create = opts.create;
-    return detail::initiate_composed<host>(c, &detail::start_create_one, token,
-                                           detail::batch_spec{std::string(package_id), std::string(image_id), 1,
-                                                              std::nullopt, std::move(create), std::move(opts)},
-                                           ctx);
-}
-
-/**
- * \brief Creates one host and waits, as the overload with a call_context does, with the client's
- * default call options.
- * \par Handler signature
- * `void(error_code, host)`, as the other overload.
- * \par co_await
- * Returns the host; throws error_with_diagnostics on failure.
  */
 template <FINOVY_TOKEN_FOR(host) CompletionToken = default_token>
 auto async_create_host_and_wait(client& c, std::string_view package_id, std::string_view image_id,

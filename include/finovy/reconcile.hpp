@@ -85,14 +85,39 @@ FINOVY_DECL void start_reconcile(impl_ptr, create_journal*, reconcile_options, c
 /// \endcond
 
 /**
+ * \brief Settles every open entry of `journal` against the account, with per-call settings.
+ * \details The same operation as
+ * async_reconcile(client&, create_journal&, reconcile_options, CompletionToken&&)
+ * (below): its executor, per-operation cancellation, errors and thread safety are those said there.
+ * \awaits{reconcile_report}
+ * \par Handler signature
+ * `void(error_code, reconcile_report)`, as below.
+ * \par Per-call settings
+ * `ctx`: its call_options apply to each request (the catalog, the listing); its diagnostics, if
+ * any, say why it failed.
+ * \par Object lifetimes
+ * As the overload without `ctx`; `ctx`'s call_options are copied, and its diagnostics, if any,
+ * must outlive the operation.
+ */
+template <FINOVY_TOKEN_FOR(reconcile_report) CompletionToken = default_token>
+auto async_reconcile(client& c, create_journal& journal, reconcile_options opts, call_context ctx,
+                     CompletionToken&& token = {})
+{
+    return detail::initiate_composed<reconcile_report>(c, &detail::start_reconcile, token, &journal, opts, ctx);
+}
+
+/**
  * \brief Settles every open entry of `journal` against the account (see the file's description).
  *
+ * \awaits{reconcile_report}
  * \par Handler signature
  * `void(error_code, reconcile_report)`: on failure (the journal could not be read or written, the
  * account or the catalog could not be listed) the report is empty and nothing was recorded, or,
- * when only the final write failed, it says what was found.
- * \par co_await
- * Returns the report; throws error_with_diagnostics on failure.
+ * when only the final write failed, it says what was found (with the default token a failure
+ * throws instead: `asio::as_tuple(asio::use_awaitable)` keeps the report).
+ * \par Per-call settings
+ * None: each request uses the client's options. The overload that takes a call_context sets them,
+ * and collects diagnostics.
  * \par Executor
  * The handler's associated executor, or else the client's (client::get_executor()).
  * \par Per-operation cancellation
@@ -104,23 +129,7 @@ FINOVY_DECL void start_reconcile(impl_ptr, create_journal*, reconcile_options, c
  * \par Thread safety
  * As the client's functions. Run it while no batch writes to the same journal (at start-up).
  * \par Object lifetimes
- * The journal must outlive the operation; `ctx`'s call_options apply to each request and its diagnostics, which
- * must outlive the operation, say why it failed.
- */
-template <FINOVY_TOKEN_FOR(reconcile_report) CompletionToken = default_token>
-auto async_reconcile(client& c, create_journal& journal, reconcile_options opts, call_context ctx,
-                     CompletionToken&& token = {})
-{
-    return detail::initiate_composed<reconcile_report>(c, &detail::start_reconcile, token, &journal, opts, ctx);
-}
-
-/**
- * \brief Settles every open entry of `journal`, as the overload with a call_context does, with the
- * client's default call options.
- * \par Handler signature
- * `void(error_code, reconcile_report)`, as the other overload.
- * \par co_await
- * Returns the report; throws error_with_diagnostics on failure.
+ * The journal must outlive the operation; `opts` is copied.
  */
 template <FINOVY_TOKEN_FOR(reconcile_report) CompletionToken = default_token>
 auto async_reconcile(client& c, create_journal& journal, reconcile_options opts = {}, CompletionToken&& token = {})
