@@ -425,6 +425,11 @@ void server::upsert_tenant(const tenant& t)
     impl_->sync([this, &t] { impl_->world->upsert_tenant(t, clock::now()); });
 }
 
+void server::set_create_answers(create_answer a)
+{
+    impl_->sync([this, a] { impl_->world->set_create_answers(a); });
+}
+
 std::vector<host_record> server::hosts(const std::string& uuid)
 {
     return impl_->sync([&] { return impl_->world->hosts_of(uuid); });

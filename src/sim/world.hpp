@@ -153,6 +153,7 @@ public:
     std::vector<std::string> add_hosts(const std::string& uuid, std::size_t count, const std::string& package_id,
                                        const std::string& image_id, int status, clock::time_point now);
     const tenant& first_tenant() const { return tenants_.front()->cfg; }
+    void set_create_answers(create_answer a) { opts_.create_answers = a; }
     // Every host of tenant `uuid`, lag or not, oldest first (tests' ground truth).
     std::vector<host_record> hosts_of(const std::string& uuid);
 

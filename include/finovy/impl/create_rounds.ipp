@@ -33,8 +33,8 @@ namespace asio = boost::asio;
 using sys_clock = std::chrono::system_clock;
 inline auto tuple_token() { return asio::as_tuple(asio::use_awaitable); }
 
-// How long after its answer was lost a create may still be acted on (a request queued by the
-// server): the window of an `unknown` entry stays open this much longer.
+// How long after the client gave up on a create (no answer: a timeout, a reset) the server may
+// still act on it (a request it queued): the window of such an `unknown` entry stays open longer.
 inline constexpr auto late_act = std::chrono::seconds(60);
 
 // journal.async_write(), awaitable: completes with the journal's error, back on the awaiting
@@ -246,7 +246,13 @@ private:
         else if (!ec)
             fsm_.on_answer(i, state::made, {}, latest);
         else if (ec == client_errc::outcome_unknown || ec == asio::error::operation_aborted)
-            fsm_.on_answer(i, state::maybe, {}, latest ? std::optional<time_point>(*latest + late_act) : std::nullopt);
+        {
+            // A server that answered (a 5xx, an unreadable answer) was done with the request; one
+            // that did not (a timeout, a reset) may still act on it a while.
+            if (latest && out.diag.http_status() == 0)
+                *latest += late_act;
+            fsm_.on_answer(i, state::maybe, {}, latest);
+        }
         else
             fsm_.on_answer(i, state::refused, {}, latest);
         if (fsm_.entries()[i].final)

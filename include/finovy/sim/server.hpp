@@ -72,6 +72,7 @@ public:
     void script(const scripted_fault& f);
     void advance_time(std::chrono::milliseconds simulated);      ///< moves the simulated clock forward (`POST /__sim/time`)
     void upsert_tenant(const tenant& t);                         ///< adds or changes a tenant (`POST /__sim/tenants`)
+    void set_create_answers(create_answer a);                    ///< what createquantity answers from now on (`PUT /__sim/config`)
     /// Creates hosts directly (no billing, no faults) with `status`; returns their ids (`POST /__sim/hosts`).
     std::vector<std::string> add_hosts(const std::string& uuid, std::size_t count,
                                        const std::string& package_id, const std::string& image_id,
