@@ -264,8 +264,13 @@ FINOVY_DECL loaded_configuration load_configuration(const config_values& explici
         *s = non_empty(*s);
     given.conflict = "an endpoint and sandbox were both given explicitly; they exclude each other";
     layers.push_back(std::move(given));
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t environment_at = none;
     if (sources.use_environment)
+    {
+        environment_at = layers.size();
         layers.push_back(detail::cfg::from_environment());
+    }
 
     auto from_env = [&](const char* name) {
         return sources.use_environment ? detail::cfg::env(name) : std::nullopt;
@@ -292,7 +297,6 @@ FINOVY_DECL loaded_configuration load_configuration(const config_values& explici
     }
 
     // Each setting from the first source that gives it; `at` is that source's rank.
-    constexpr std::size_t none = static_cast<std::size_t>(-1);
     auto pick = [&](std::optional<std::string> config_values::*m, std::size_t& at) -> std::string {
         for (at = 0; at < layers.size(); ++at)
             if (layers[at].v.*m)
@@ -321,6 +325,11 @@ FINOVY_DECL loaded_configuration load_configuration(const config_values& explici
     if (std::min(uuid_at, secret_at) < token_at)
         out.options.access_token.clear();
     out.options.ca_file = pick(&config_values::ca_file, unused);
+    // https_proxy is the proxy of https:// URLs, as for curl: an http:// endpoint (a local
+    // simulator, allow_insecure_http) does not go through it, as if it were unset. A proxy given
+    // explicitly or by the profile stays, and the client says it cannot be used.
+    if (environment_at != none && out.options.endpoint.rfind("http://", 0) == 0)
+        layers[environment_at].v.proxy.reset();
     out.options.proxy = pick(&config_values::proxy, unused);
     out.options.no_proxy = pick(&config_values::no_proxy, unused);
     return out;
