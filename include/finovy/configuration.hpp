@@ -29,8 +29,10 @@
 /// ca_file = ~/finovy/ca.pem
 /// \endcode
 /// with the keys endpoint, access_token, uuid, secret, ca_file (a leading ~/ is the home
-/// directory), sandbox (true/false), proxy, no_proxy; ';' and '#' start comments. The profile
-/// "default" is [default] (or [profile default]); any other is [profile NAME].
+/// directory), sandbox (true/false), proxy, no_proxy. ';' and '#' start comments: a line's, or
+/// one after a value when a space or a tab precedes them (`uuid = A27550582 ; staging`); within
+/// a value (`secret = a#b`) they are part of it. Values are not quoted. The profile "default" is
+/// [default] (or [profile default]); any other is [profile NAME].
 ///
 /// Rules:
 /// - sandbox = true selects finovy::sandbox_endpoint, unless a source above it gives an

@@ -498,4 +498,31 @@ BOOST_AUTO_TEST_CASE(the_environments_proxy_applies_by_scheme)
     BOOST_CHECK_THROW(client(io, c.options), std::invalid_argument);
 }
 
+// Issue 18, defect 3: ';' and '#' start comments, inline ones too (after a space or a tab); a
+// ';' or '#' inside a value (a secret, a URL's fragment) stays. The file has no quoting.
+BOOST_AUTO_TEST_CASE(inline_comments_are_not_values)
+{
+    auto path = write("config", "[default] ; the production account\n"
+                                "endpoint = https://default.example ; production\n"
+                                "uuid = U-1\t# mine\n"
+                                "secret = a#b;c\n"
+                                "no_proxy = localhost,.internal   # the office\n"
+                                "ca_file = ; none yet\n"
+                                "sandbox = false # not the sandbox\n"
+                                "proxy = http://proxy.corp:3128;# no space before: part of the value\n");
+    auto c = load_configuration({}, file(path));
+    BOOST_TEST(c.options.endpoint == "https://default.example");
+    BOOST_TEST(c.options.uuid == "U-1");
+    BOOST_TEST(c.options.secret == "a#b;c");
+    BOOST_TEST(c.options.no_proxy == "localhost,.internal");
+    BOOST_TEST(c.options.ca_file.empty());
+    BOOST_TEST(c.options.proxy == "http://proxy.corp:3128;# no space before: part of the value");
+    BOOST_TEST(c.warnings.empty());
+    // A commented-out secret is no secret for the readable-file warning.
+    auto open = write("open", "[default]\nuuid = U\nsecret = # to do\n", fs::perms(0644));
+    BOOST_TEST(load_configuration({}, file(open)).warnings.empty());
+    auto staging = write("staging", "[profile staging]\nsandbox = true ; the sandbox\n");
+    BOOST_TEST(load_configuration({}, file(staging, "staging")).options.endpoint == std::string(sandbox_endpoint));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -72,6 +72,17 @@ inline std::string trim(std::string_view s)
     return std::string(s);
 }
 
+// ';' and '#' start a comment at the start of a value or after a space or a tab ("value ; note");
+// inside a value ("a#b", a URL's "#part") they are part of it. There is no quoting. The parser drops
+// only whole-line comments.
+inline std::string without_comment(std::string_view value)
+{
+    for (std::size_t i = 0; i < value.size(); ++i)
+        if ((value[i] == ';' || value[i] == '#') && (i == 0 || value[i - 1] == ' ' || value[i - 1] == '\t'))
+            return trim(value.substr(0, i));
+    return std::string(value);
+}
+
 // A key as a message may quote it: one that looks like a key (endpont, region), not like a
 // secret pasted in the wrong place.
 inline std::string quoted_key(std::string_view key)
@@ -145,6 +156,12 @@ inline bool read_file(const std::string& path, bool named_file, const std::strin
     catch (const boost::property_tree::ini_parser_error& e)   // its message never quotes the line
     {
         throw configuration_error("config file " + path + ":" + std::to_string(e.line()) + ": " + e.message());
+    }
+    for (auto& [raw, child] : tree)
+    {
+        child.data() = without_comment(child.data());   // key = value before the first section
+        for (auto& [key, value] : child)
+            value.data() = without_comment(value.data());
     }
 
     // Sections without keys are dropped by the parser: find every header for the profile's existence.
