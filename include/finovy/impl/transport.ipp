@@ -59,7 +59,7 @@ address_cache::resolve(std::shared_ptr<address_cache> self, asio::any_io_executo
             found.push_back(e.endpoint());
         std::lock_guard lk(self->m_);
         self->cached_ = found;
-        self->expires_ = steady_clock::now() + self->ttl_;
+        self->expires_ = saturating_deadline(steady_clock::now(), self->ttl_);
     }
     co_return std::tuple(ec, std::move(found));
 }

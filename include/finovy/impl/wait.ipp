@@ -67,7 +67,7 @@ boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::g
                                         call_options call, diagnostics& diag, typename P::object& last, int& polls)
 {
     using namespace wait_helpers;
-    const auto deadline = clock::now() + o.timeout;
+    const auto deadline = saturating_deadline(clock::now(), o.timeout);
     auto interval = o.interval;
     auto delay = o.first_delay;
     int errors = 0;
@@ -75,7 +75,7 @@ boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::g
     auto where = [&] { return seen ? "last seen " + P::describe(last) : std::string("never seen"); };
     for (;;)
     {
-        asio::steady_timer t(co_await asio::this_coro::executor, std::min(clock::now() + delay, deadline));
+        asio::steady_timer t(co_await asio::this_coro::executor, std::min(saturating_deadline(clock::now(), delay), deadline));
         co_await t.async_wait(tuple_token());
         if (co_await cancelled())
         {
@@ -169,7 +169,7 @@ FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::stri
     if (act == then_wait::reboot)
     {
         goal.must_leave_target = true;
-        goal.leave_by = clock::now() + o.first_delay + 2 * o.interval;
+        goal.leave_by = saturating_deadline(clock::now(), o.first_delay, o.interval, o.interval);
     }
     const auto started = clock::now();
     int polls = 0;

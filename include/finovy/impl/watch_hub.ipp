@@ -214,10 +214,10 @@ FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hu
     if (act == then_wait::reboot)
     {
         w.goal.must_leave_target = true;
-        w.goal.leave_by = now + o.first_delay + 2 * opts.interval;
+        w.goal.leave_by = saturating_deadline(now, o.first_delay, opts.interval, opts.interval);
     }
-    w.ready_at = now + o.first_delay;
-    w.deadline = now + o.timeout;
+    w.ready_at = saturating_deadline(now, o.first_delay);
+    w.deadline = saturating_deadline(now, o.timeout);
     asio::steady_timer timer(strand, w.deadline);
     w.o = std::move(o);
     w.timer = &timer;
@@ -439,7 +439,7 @@ FINOVY_DECL boost::asio::awaitable<void> hub_impl::loop(std::shared_ptr<hub_impl
         }
         if (watched_.empty() || stopped_)
             break;
-        nap.expires_at(round_start + opts.interval);
+        nap.expires_at(saturating_deadline(round_start, opts.interval));
         co_await nap.async_wait(tok);
     }
     loop_running_ = false;
