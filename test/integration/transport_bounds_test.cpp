@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
 // The defects of issue 18 that need a server, each with a test that failed before its fix:
-// durations of "forever" (milliseconds::max()) that overflowed now() + d (5).
+// durations of "forever" (milliseconds::max()) that overflowed now() + d (5), and a server's huge
+// msg kept whole in diagnostics (6).
 #include <boost/test/unit_test.hpp>
 
 #include "../common/scripted_wire.hpp"
+#include "../common/tls_test_server.hpp"
 #include "client_test_support.hpp"
 
 #include <finovy/create.hpp>
@@ -13,6 +15,10 @@
 #include <finovy/watch_hub.hpp>
 
 namespace {
+
+using transport_kind = client_options::transport_kind;
+constexpr transport_kind both_wires[] = {transport_kind::native, transport_kind::asio_ssl};
+const char* name(transport_kind k) { return k == transport_kind::native ? "native" : "asio_ssl"; }
 
 constexpr auto forever = std::chrono::milliseconds::max();
 
@@ -111,6 +117,52 @@ BOOST_AUTO_TEST_CASE(addresses_kept_forever_are_looked_up_once)
         BOOST_TEST(s->connects == 3);
         BOOST_TEST(detail::client_access::impl(c)->net.lookups() == 1u);
     });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Defect 6: a server's msg of megabytes went whole into diagnostics, describe() and what().
+BOOST_AUTO_TEST_SUITE(huge_api_messages)
+
+BOOST_AUTO_TEST_CASE(msg_and_trace_id_are_bounded)
+{
+    sim_fixture certs;   // its CA and server certificate
+    // 3 MB of a three-byte character, so that a cut at 1 KiB falls inside one.
+    std::string msg;
+    for (std::size_t i = 0; msg.size() < 3'000'000; ++i)
+        msg += i % 7 == 0 ? "a" : "机";
+    const std::string trace(100'000, 't');
+    tls_test_server::options so;
+    so.cert_file = certs.sim.cert_dir() + "/server.pem";
+    so.key_file = certs.sim.cert_dir() + "/server-key.pem";
+    so.answer = http_answer(200, R"({"code": 1021, "msg": ")" + msg + R"(", "traceId": ")" + trace + R"("})");
+    tls_test_server server(so);
+    for (transport_kind wire : both_wires)
+    {
+        run([&]() -> asio::awaitable<void> {
+            auto o = certs.options();
+            o.endpoint = server.url();
+            o.transport = wire;
+            client c(co_await asio::this_coro::executor, o);
+            diagnostics d;
+            auto [ec, h] = co_await c.async_get_host("rEJjwEY5Wt", d, token());
+            BOOST_TEST((ec == api_errc::host_not_found), name(wire) << ": " << ec.message());
+            BOOST_TEST(d.api_code() == 1021);
+            BOOST_TEST(d.api_message().size() <= 1100u, name(wire));
+            BOOST_TEST(d.api_message().substr(0, 4) == msg.substr(0, 4));
+            BOOST_TEST(d.api_message().find(std::to_string(msg.size()) + " bytes") != std::string::npos,
+                       d.api_message().substr(std::min<std::size_t>(1000, d.api_message().size())));
+            BOOST_TEST(d.trace_id().size() <= 300u, name(wire));
+            BOOST_TEST(d.describe(ec).size() < 2000u, name(wire));
+            BOOST_TEST(std::string(error_with_diagnostics(ec, d).what()).size() < 2000u, name(wire));
+            // Cut between characters: what is kept is valid UTF-8.
+            auto kept = d.api_message().substr(0, d.api_message().find("..."));
+            std::size_t i = 0;
+            while (i < kept.size())
+                i += (static_cast<unsigned char>(kept[i]) & 0x80) == 0 ? 1 : 3;
+            BOOST_TEST(i == kept.size(), name(wire));
+        });
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
