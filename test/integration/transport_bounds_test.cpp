@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The defects of issue 18 that need a server, each with a test that failed before its fix:
-// durations of "forever" (milliseconds::max()) that overflowed now() + d (5), and a server's huge
-// msg kept whole in diagnostics (6).
+// durations of "forever" (milliseconds::max()) that overflowed now() + d (5), a server's huge msg
+// kept whole in diagnostics (6), and failures that cannot heal retried four times (7).
 #include <boost/test/unit_test.hpp>
 
 #include "../common/scripted_wire.hpp"
@@ -13,6 +13,14 @@
 #include <finovy/listing.hpp>
 #include <finovy/wait.hpp>
 #include <finovy/watch_hub.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 namespace {
 
@@ -31,6 +39,66 @@ wait_options quick(std::chrono::milliseconds timeout)
     w.timeout = timeout;
     return w;
 }
+
+// A plain-HTTP server on loopback: reads what comes (a TLS ClientHello) and answers 400, as
+// nginx does on its plain port. Counts the connections.
+class plain_http_server
+{
+public:
+    plain_http_server()
+    {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 16) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+            throw std::runtime_error("plain_http_server: cannot listen");
+        port_ = ntohs(a.sin_port);
+        thread_ = std::thread([this] {
+            for (;;)
+            {
+                int c = ::accept(fd_, nullptr, nullptr);
+                if (c < 0 || stopping_)
+                {
+                    if (c >= 0)
+                        ::close(c);
+                    return;
+                }
+                ++accepted;
+                char buf[4096];
+                (void)::recv(c, buf, sizeof buf, 0);
+                static constexpr char answer[] = "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Length: 0\r\n"
+                                                 "Connection: close\r\n\r\n";
+                (void)::send(c, answer, sizeof answer - 1, MSG_NOSIGNAL);
+                ::shutdown(c, SHUT_WR);
+                while (::recv(c, buf, sizeof buf, 0) > 0)
+                {
+                }
+                ::close(c);
+            }
+        });
+    }
+    ~plain_http_server()
+    {
+        stopping_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
+        thread_.join();
+        ::close(fd_);
+    }
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+
+    std::atomic<int> accepted{0};
+
+private:
+    int fd_ = -1;
+    unsigned short port_ = 0;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
 
 }   // namespace
 
@@ -162,6 +230,60 @@ BOOST_AUTO_TEST_CASE(msg_and_trace_id_are_bounded)
                 i += (static_cast<unsigned char>(kept[i]) & 0x80) == 0 ? 1 : 3;
             BOOST_TEST(i == kept.size(), name(wire));
         });
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Defect 7: a name that does not exist, and a plain-HTTP server behind https://, were tried four
+// times; a name server that cannot answer now still is.
+BOOST_AUTO_TEST_SUITE(failures_that_cannot_heal)
+
+BOOST_AUTO_TEST_CASE(an_unknown_host_name_is_tried_once)
+{
+    run([&]() -> asio::awaitable<void> {
+        client_options o;
+        o.endpoint = "https://no-such-host.invalid";
+        o.access_token = "token";
+        o.retry.max_attempts = 4;
+        o.retry.initial_backoff = 5ms;
+        o.retry.max_backoff = 10ms;
+        client c(co_await asio::this_coro::executor, o);
+        diagnostics d;
+        auto [ec, images] = co_await c.async_list_images(d, token());
+        if (ec == asio::error::host_not_found_try_again)   // a resolver that cannot reach a name server
+        {
+            BOOST_TEST_MESSAGE("no name server: the transient failure is retried");
+            BOOST_TEST(d.attempts() == 4);
+            co_return;
+        }
+        BOOST_TEST((ec == asio::error::host_not_found), ec.message());
+        BOOST_TEST(d.attempts() == 1, d.describe(ec));
+        BOOST_TEST(d.client_message().find("no-such-host.invalid") != std::string::npos, d.client_message());
+    });
+}
+
+BOOST_AUTO_TEST_CASE(a_plain_http_server_behind_https_is_tried_once)
+{
+    plain_http_server server;
+    for (transport_kind wire : both_wires)
+    {
+        const int before = server.accepted;
+        run([&]() -> asio::awaitable<void> {
+            client_options o;
+            o.endpoint = server.url();
+            o.access_token = "token";
+            o.transport = wire;
+            o.retry.max_attempts = 4;
+            o.retry.initial_backoff = 5ms;
+            o.retry.max_backoff = 10ms;
+            client c(co_await asio::this_coro::executor, o);
+            diagnostics d;
+            auto [ec, images] = co_await c.async_list_images(d, token());
+            BOOST_TEST((ec.category() == asio::error::get_ssl_category()), name(wire) << ": " << ec.message());
+            BOOST_TEST(d.attempts() == 1, name(wire) << ": " << d.describe(ec));
+        });
+        BOOST_TEST(server.accepted - before == 1, name(wire));
     }
 }
 
