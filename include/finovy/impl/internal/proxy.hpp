@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
-// HTTP proxies: the proxy URL, the no_proxy list, and the CONNECT request. Pure functions,
-// unit-tested.
+// HTTP proxies: reading the proxy URL (its user and password for Proxy-Authorization: Basic,
+// percent-decoded, and base64) and matching a host against no_proxy. The CONNECT request itself
+// is transport.ipp's (open_tunnel). Pure functions, unit-tested (governor_test.cpp).
 #ifndef FINOVY_IMPL_INTERNAL_PROXY_HPP
 #define FINOVY_IMPL_INTERNAL_PROXY_HPP
 
