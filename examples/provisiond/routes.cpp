@@ -2,6 +2,7 @@
 // provisiond's HTTP API (see routes.hpp).
 #include "routes.hpp"
 
+#include <finovy/impl/internal/number.hpp>   // the SDK's reader of numbers
 #include <finovy/json.hpp>
 #include <finovy/metrics.hpp>
 
@@ -143,10 +144,8 @@ std::variant<fleet_spec, std::string> parse_fleet_spec(std::string_view body, st
             return std::string("missing field \"").append(name).append("\"");
         if (f->is_string())
             out = f->get_string();
-        else if (f->is_int64() && f->get_int64() >= 0)   // image ids are often written as numbers
-            out = std::to_string(f->get_int64());
-        else if (f->is_uint64())
-            out = std::to_string(f->get_uint64());
+        else if (auto text = finovy::detail::integer_text(*f); text && text->front() != '-')
+            out = std::move(*text);   // image ids are often written as numbers; none is negative
         if (out.empty() || out.size() > 64)
             return std::string("\"").append(name).append("\" must be an id: a string of 1 to 64 characters");
         return {};
@@ -159,17 +158,15 @@ std::variant<fleet_spec, std::string> parse_fleet_spec(std::string_view body, st
     auto* count = o->if_contains("count");
     if (!count)
         return std::string("missing field \"count\"");
-    std::int64_t n = 0;
-    if (count->is_int64())
-        n = count->get_int64();
-    else if (count->is_uint64())
-        n = count->get_uint64() > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX
-                                                                          : static_cast<std::int64_t>(count->get_uint64());
-    else
+    // A JSON number (a string is refused: this API is ours, not the vendor's), read as the SDK
+    // reads the API's integers: 3.0 is 3, 1e300 is out of range.
+    auto n = count->is_number() ? finovy::detail::read_integer(*count)
+                                : finovy::detail::number_read<std::int64_t>{finovy::detail::number_status::bad};
+    if (n.status == finovy::detail::number_status::bad)
         return std::string("\"count\" must be an integer");
-    if (n <= 0 || static_cast<std::uint64_t>(n) > max_count)
+    if (!n.ok() || n.value <= 0 || static_cast<std::uint64_t>(n.value) > max_count)
         return "\"count\" must be between 1 and " + std::to_string(max_count);
-    spec.count = static_cast<std::size_t>(n);
+    spec.count = static_cast<std::size_t>(n.value);
 
     if (auto* start = o->if_contains("start"))
     {

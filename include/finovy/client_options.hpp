@@ -85,7 +85,7 @@ struct client_options
 
     /// \brief HTTP proxy for `https` endpoints: `http://[user:password@]host:port`; empty: none.
     /// \details The client sends `CONNECT`, and TLS stays end to end. load_configuration() fills it
-    /// from `https_proxy`/`HTTPS_PROXY`.
+    /// from `https_proxy`/`HTTPS_PROXY` for an `https://` endpoint (an `http://` one ignores them).
     std::string proxy;
     /// Hosts that bypass the proxy: comma-separated names, `.domain` suffixes, IP addresses, or `*`.
     std::string no_proxy;

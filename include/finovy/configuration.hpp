@@ -13,8 +13,8 @@
 /// 1. explicit values (config_values: the caller's code, a command line);
 /// 2. the environment: FINOVY_ENDPOINT, FINOVY_ACCESS_TOKEN, FINOVY_UUID, FINOVY_SECRET,
 ///    FINOVY_CA_FILE, FINOVY_SANDBOX (1/true/yes/on or 0/false/no/off), https_proxy (else
-///    HTTPS_PROXY) and no_proxy (else NO_PROXY): the lower-case name wins, as with curl. An
-///    empty variable counts as unset;
+///    HTTPS_PROXY; for https:// endpoints only, an http:// one ignores it) and no_proxy (else
+///    NO_PROXY): the lower-case name wins, as with curl. An empty variable counts as unset;
 /// 3. the profile's section of the config file (below);
 /// 4. client_options' defaults (the production endpoint).
 ///
@@ -29,8 +29,10 @@
 /// ca_file = ~/finovy/ca.pem
 /// \endcode
 /// with the keys endpoint, access_token, uuid, secret, ca_file (a leading ~/ is the home
-/// directory), sandbox (true/false), proxy, no_proxy; ';' and '#' start comments. The profile
-/// "default" is [default] (or [profile default]); any other is [profile NAME].
+/// directory), sandbox (true/false), proxy, no_proxy. ';' and '#' start comments: a line's, or
+/// one after a value when a space or a tab precedes them (`uuid = A27550582 ; staging`); within
+/// a value (`secret = a#b`) they are part of it. Values are not quoted. The profile "default" is
+/// [default] (or [profile default]); any other is [profile NAME].
 ///
 /// Rules:
 /// - sandbox = true selects finovy::sandbox_endpoint, unless a source above it gives an

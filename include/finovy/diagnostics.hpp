@@ -39,8 +39,10 @@ class diagnostics
 {
 public:
     int api_code() const noexcept { return api_code_; }           ///< the envelope's code; 0: no API error
-    std::string_view api_message() const noexcept { return api_msg_; }   ///< the envelope's msg
-    std::string_view trace_id() const noexcept { return trace_id_; }     ///< the envelope's traceId, for the vendor's support
+    /// The envelope's msg; past 1 KiB, cut between UTF-8 characters and ending in "... (N bytes)".
+    std::string_view api_message() const noexcept { return api_msg_; }
+    /// The envelope's traceId, for the vendor's support (past 256 bytes, cut as api_message()).
+    std::string_view trace_id() const noexcept { return trace_id_; }
     unsigned http_status() const noexcept { return http_status_; } ///< the last answer's HTTP status; 0: no answer
     std::string_view client_message() const noexcept { return client_msg_; }   ///< the client's explanation
     int attempts() const noexcept { return attempts_; }           ///< attempts the call made: its first try and its retries

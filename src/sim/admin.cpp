@@ -208,13 +208,12 @@ catalog parse_catalog(std::string_view text)
     };
     auto number = [](const json::object& o, std::string_view k, double def) {
         auto it = o.find(k);
-        if (it == o.end())
+        auto d = it == o.end() ? finovy::detail::number_read<double>{} : finovy::detail::read_decimal(it->value());
+        if (d.status == finovy::detail::number_status::absent)
             return def;
-        if (it->value().is_number())
-            return it->value().to_number<double>();
-        if (it->value().is_string())
-            return std::stod(std::string(it->value().get_string()));
-        throw std::invalid_argument("catalog: bad " + std::string(k));
+        if (!d.ok())
+            throw std::invalid_argument("catalog: bad " + std::string(k));
+        return d.value;
     };
     if (auto* imgs = v.get_object().if_contains("images"); imgs && imgs->is_array())
         for (const auto& e : imgs->get_array())

@@ -4,11 +4,11 @@
 #ifndef FINOVY_SIM_FIELDS_HPP
 #define FINOVY_SIM_FIELDS_HPP
 
+#include <finovy/impl/internal/number.hpp>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,13 +31,11 @@ struct field
     bool ok() const { return state == fstate::ok; }
 };
 
+// Numbers are read as the SDK reads the API's (finovy/impl/internal/number.hpp).
 inline std::optional<std::int64_t> parse_int(std::string_view s)
 {
-    std::int64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || p != s.data() + s.size() || s.empty())
-        return std::nullopt;
-    return v;
+    auto n = finovy::detail::parse_integer(s);
+    return n.ok() ? std::optional<std::int64_t>(n.value) : std::nullopt;
 }
 
 inline field<std::string> str_field(const boost::json::object& o, std::string_view key)
@@ -48,37 +46,20 @@ inline field<std::string> str_field(const boost::json::object& o, std::string_vi
     const auto& v = it->value();
     if (v.is_string())
         return {fstate::ok, std::string(v.get_string())};
-    if (v.is_int64())
-        return {fstate::ok, std::to_string(v.get_int64())};
-    if (v.is_uint64())
-        return {fstate::ok, std::to_string(v.get_uint64())};
+    if (auto text = finovy::detail::integer_text(v))
+        return {fstate::ok, std::move(*text)};
     return {fstate::bad, {}};
 }
 
 inline field<std::int64_t> int_field(const boost::json::object& o, std::string_view key)
 {
     auto it = o.find(key);
-    if (it == o.end() || it->value().is_null())
+    if (it == o.end())
         return {};
-    const auto& v = it->value();
-    if (v.is_int64())
-        return {fstate::ok, v.get_int64()};
-    if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-        return {fstate::ok, static_cast<std::int64_t>(v.get_uint64())};
-    if (v.is_double())
-    {
-        // Only a whole number in int64's range converts: casting any other double is undefined.
-        double d = v.get_double();
-        if (d >= -0x1p63 && d < 0x1p63 && std::trunc(d) == d)
-            return {fstate::ok, static_cast<std::int64_t>(d)};
-        return {fstate::bad, {}};
-    }
-    if (v.is_string())
-        if (auto n = parse_int(v.get_string()))
-            return {fstate::ok, *n};
-    if (v.is_string() && v.get_string().empty())
+    auto n = finovy::detail::read_integer(it->value());
+    if (n.status == finovy::detail::number_status::absent)   // null, ""
         return {};
-    return {fstate::bad, {}};
+    return n.ok() ? field<std::int64_t>{fstate::ok, n.value} : field<std::int64_t>{fstate::bad, {}};
 }
 
 // The items [first, last) of page `page` (from 1) of `size` (>= 1) among `total`: empty past the

@@ -126,6 +126,16 @@ request POST /fleets '{"package": "Ofc2C4G8xx", "image": "4005", "count": 51}'
 expect 400 "count above --max-count"
 request POST /fleets '{"package": "Ofc2C4G8xx", "image": "4005", "count": "3"}'
 expect 400 "count as a string"
+request POST /fleets '{"package": "Ofc2C4G8xx", "image": "4005", "count": 2.5}'
+expect 400 "count with a fraction"
+has 'must be an integer' || fail "count 2.5: $(cat "$dir/body")"
+# Numbers are read as the SDK reads them (issue 18): 1e300 is an integer, out of range.
+request POST /fleets '{"package": "Ofc2C4G8xx", "image": "4005", "count": 1e300}'
+expect 400 "count 1e300"
+has 'between 1 and 50' || fail "count 1e300: $(cat "$dir/body")"
+request POST /fleets '{"package": "Ofc2C4G8xx", "image": "4005", "count": 51.0}'
+expect 400 "count 51.0"
+has 'between 1 and 50' || fail "count 51.0: $(cat "$dir/body")"
 request GET /fleets/no-such-fleet
 expect 404 "unknown fleet"
 has '"error":' || fail "unknown fleet: no JSON error"

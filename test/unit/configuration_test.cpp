@@ -2,7 +2,10 @@
 // The configuration loader (finovy/configuration.hpp): precedence of explicit values, the
 // environment and profiles; the sandbox and credential rules; files missing, invalid or readable
 // by others; and no message that shows a secret.
+#include <finovy/client.hpp>
 #include <finovy/configuration.hpp>
+
+#include <boost/asio/io_context.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -464,6 +467,62 @@ BOOST_AUTO_TEST_CASE(no_message_shows_a_secret)
         BOOST_TEST(m.find(s) == std::string::npos, m);
         BOOST_TEST(m.find(t) == std::string::npos, m);
     }
+}
+
+// Issue 18, defect 2: https_proxy is for https:// endpoints. Applied to an http:// endpoint
+// (allow_insecure_http, a local simulator), it made the client's construction throw.
+BOOST_AUTO_TEST_CASE(the_environments_proxy_applies_by_scheme)
+{
+    set("https_proxy", "http://proxy.corp:3128");
+    set("FINOVY_ENDPOINT", "http://127.0.0.1:8080");
+    auto c = load_configuration();
+    BOOST_TEST(c.options.proxy.empty());
+    c.options.allow_insecure_http = true;
+    boost::asio::io_context io;
+    BOOST_CHECK_NO_THROW(client(io, c.options));
+    ::unsetenv("https_proxy");
+    set("HTTPS_PROXY", "http://proxy.corp:3128");
+    BOOST_TEST(load_configuration().options.proxy.empty());
+    // An https:// endpoint, the default one included, goes through it.
+    set("FINOVY_ENDPOINT", "https://api.example");
+    BOOST_TEST(load_configuration().options.proxy == "http://proxy.corp:3128");
+    ::unsetenv("FINOVY_ENDPOINT");
+    BOOST_TEST(load_configuration().options.proxy == "http://proxy.corp:3128");
+    BOOST_TEST(load_configuration({.endpoint = "http://127.0.0.1:1"}).options.proxy.empty());
+    // A proxy given explicitly, or by the profile, is kept: the client then says it cannot be used.
+    c = load_configuration({.endpoint = "http://127.0.0.1:1", .proxy = "http://explicit:3128"});
+    BOOST_TEST(c.options.proxy == "http://explicit:3128");
+    auto path = write("config", "[default]\nendpoint = http://127.0.0.1:1\nproxy = http://profile:3128\n");
+    BOOST_TEST(load_configuration({}, file(path)).options.proxy == "http://profile:3128");
+    c.options.allow_insecure_http = true;
+    BOOST_CHECK_THROW(client(io, c.options), std::invalid_argument);
+}
+
+// Issue 18, defect 3: ';' and '#' start comments, inline ones too (after a space or a tab); a
+// ';' or '#' inside a value (a secret, a URL's fragment) stays. The file has no quoting.
+BOOST_AUTO_TEST_CASE(inline_comments_are_not_values)
+{
+    auto path = write("config", "[default] ; the production account\n"
+                                "endpoint = https://default.example ; production\n"
+                                "uuid = U-1\t# mine\n"
+                                "secret = a#b;c\n"
+                                "no_proxy = localhost,.internal   # the office\n"
+                                "ca_file = ; none yet\n"
+                                "sandbox = false # not the sandbox\n"
+                                "proxy = http://proxy.corp:3128;# no space before: part of the value\n");
+    auto c = load_configuration({}, file(path));
+    BOOST_TEST(c.options.endpoint == "https://default.example");
+    BOOST_TEST(c.options.uuid == "U-1");
+    BOOST_TEST(c.options.secret == "a#b;c");
+    BOOST_TEST(c.options.no_proxy == "localhost,.internal");
+    BOOST_TEST(c.options.ca_file.empty());
+    BOOST_TEST(c.options.proxy == "http://proxy.corp:3128;# no space before: part of the value");
+    BOOST_TEST(c.warnings.empty());
+    // A commented-out secret is no secret for the readable-file warning.
+    auto open = write("open", "[default]\nuuid = U\nsecret = # to do\n", fs::perms(0644));
+    BOOST_TEST(load_configuration({}, file(open)).warnings.empty());
+    auto staging = write("staging", "[profile staging]\nsandbox = true ; the sandbox\n");
+    BOOST_TEST(load_configuration({}, file(staging, "staging")).options.endpoint == std::string(sandbox_endpoint));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

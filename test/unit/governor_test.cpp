@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <queue>
+#include <random>
 #include <vector>
 
 using namespace finovy;
@@ -324,6 +325,36 @@ BOOST_AUTO_TEST_CASE(no_proxy_lists)
     BOOST_TEST(!bypasses_proxy("127.0.0.10", "127.0.0.1"));
     BOOST_TEST(bypasses_proxy("::1", "[::1]"));
     BOOST_TEST(!bypasses_proxy("client.xuandashi.com", ""));
+}
+
+// Issue 18, defect 4: degenerate entries ("[]" emptied by its brackets, ".", "[", ":80"...) match
+// nothing, and no entry reads past its end ("[]" called front() on an empty view). A trailing-dot
+// host ("example.com.") was matched by "[]" and ".".
+BOOST_AUTO_TEST_CASE(degenerate_no_proxy_entries_match_nothing)
+{
+    const char* degenerate[] = {"",   "[]", "[",  "]",  ".",  "..", ":80", "[:80]", "[.]", "[[]]",
+                                " ",  ",",  ",,", "[ ]", ".[]", "[]:443", "]["};
+    const char* hosts[] = {"example.com", "example.com.", "api.example.com", "127.0.0.1", "::1", "localhost",
+                           ".", "a"};
+    for (const char* entry : degenerate)
+        for (const char* host : hosts)
+        {
+            BOOST_TEST(!bypasses_proxy(host, entry), "\"" << entry << "\" for " << host);
+            // ... and spoil no list they are part of.
+            BOOST_TEST(bypasses_proxy("api.example.com", std::string(entry) + ",example.com"), entry);
+            BOOST_TEST(bypasses_proxy("api.example.com", "example.com," + std::string(entry)), entry);
+        }
+    // Fuzz-like: lists made of punctuation only name no host; none reads out of bounds (ASan).
+    std::mt19937 rng(18);
+    const std::string alphabet = "[].:, ";
+    for (int k = 0; k < 20000; ++k)
+    {
+        std::string list(rng() % 9, ' ');
+        for (auto& c : list)
+            c = alphabet[rng() % alphabet.size()];
+        for (const char* host : hosts)
+            BOOST_TEST_REQUIRE(!bypasses_proxy(host, list), "\"" << list << "\" for " << host);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(urls_in_messages_carry_no_credentials)

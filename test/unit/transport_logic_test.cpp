@@ -124,9 +124,35 @@ BOOST_AUTO_TEST_CASE(a_certificate_the_client_does_not_trust_is_not_retried)
     error_code verify(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED)),
                       boost::asio::error::get_ssl_category());
     BOOST_TEST((classify({verify, false, 0, 0}, true, true) == retry_decision::done));
-    error_code other(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_VERSION_NUMBER)),
+    // Another TLS failure, which may heal (it was "wrong version number", which cannot: issue 18).
+    error_code other(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC)),
                      boost::asio::error::get_ssl_category());
     BOOST_TEST((classify({other, false, 0, 0}, true, true) == retry_decision::retry));
+}
+
+// Issue 18, defect 7: a name that does not exist, and a server that does not speak TLS, cannot
+// heal; a name server that did not answer can.
+BOOST_AUTO_TEST_CASE(failures_that_cannot_heal_are_not_retried)
+{
+    auto tls = [](int reason) {
+        return error_code(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, reason)), boost::asio::error::get_ssl_category());
+    };
+    for (bool resend_safe : {true, false})
+    {
+        for (error_code ec : {error_code(boost::asio::error::host_not_found), error_code(boost::asio::error::no_data),
+                              error_code(boost::asio::error::service_not_found), tls(SSL_R_WRONG_VERSION_NUMBER),
+                              tls(SSL_R_PACKET_LENGTH_TOO_LONG), tls(SSL_R_UNKNOWN_PROTOCOL)})
+            BOOST_TEST((classify({ec, false, 0, 0}, resend_safe, true) == retry_decision::done), ec.message());
+        BOOST_TEST((classify({boost::asio::error::host_not_found_try_again, false, 0, 0}, resend_safe, true) ==
+                    retry_decision::retry));
+    }
+    // Once the request went out, garbage in the stream may mean anything: as any failure then.
+    BOOST_TEST((classify({tls(SSL_R_WRONG_VERSION_NUMBER), true, 0, 0}, true, true) == retry_decision::retry));
+    BOOST_TEST((classify({tls(SSL_R_WRONG_VERSION_NUMBER), true, 0, 0}, false, true) ==
+                retry_decision::outcome_unknown));
+    // The waiters read the same table.
+    BOOST_TEST(!transient(classify(error_code(boost::asio::error::host_not_found))));
+    BOOST_TEST(transient(classify(error_code(boost::asio::error::host_not_found_try_again))));
 }
 
 BOOST_AUTO_TEST_CASE(the_waiters_read_the_same_table)

@@ -50,7 +50,7 @@ FINOVY_DECL void client_impl::ask_provider(steady_clock::time_point started)
     }
     // Weak: a provider that keeps its handler forever must not keep the client alive.
     std::weak_ptr<client_impl> weak = shared_from_this();
-    call->timer.expires_at(started + opts.deadline);
+    call->timer.expires_at(saturating_deadline(started, opts.deadline));
     call->timer.async_wait([weak, call, started](error_code ec) {
         if (ec || call->answer->over.exchange(true))
             return;

@@ -149,7 +149,7 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
     std::uint64_t epoch = op->slot_epoch;
     auto& spec = op->spec;
     auto& diag = op->diag;
-    const auto deadline = steady_clock::now() + op->call.deadline.value_or(self->opts.deadline);
+    const auto deadline = saturating_deadline(steady_clock::now(), op->call.deadline.value_or(self->opts.deadline));
     if (self->opts.events)
         self->emit(call_started_event{operation_name(spec.op), op->tag, op->call.background});
     if (!spec.invalid.empty())
@@ -228,7 +228,7 @@ FINOVY_DECL asio::awaitable<client_impl::next_step> client_impl::try_once(op_sta
     auto& spec = op.spec;
     spec.out = op.result_storage();
     const auto began = steady_clock::now();
-    const auto attempt_deadline = std::min(began + op.call.attempt_timeout.value_or(opts.attempt_timeout), deadline);
+    const auto attempt_deadline = std::min(saturating_deadline(began, op.call.attempt_timeout.value_or(opts.attempt_timeout)), deadline);
     // A connection used a moment ago is hot: had the server closed it, a request that may be
     // resent is simply tried again on a new one, so the socket is not asked. Requests that must
     // not be resent always ask. (What is buffered already is judged either way.)
@@ -290,7 +290,7 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         ++rs.throttled;
         if (!rate_limited_.load(std::memory_order_relaxed))
             next.wait = backoff(o.retry, std::min(rs.throttled, 8), jitter_rng(), r.retry_after);
-        will_retry = now + next.wait < deadline;
+        will_retry = saturating_deadline(now, next.wait) < deadline;
     }
     else if (!cancelled && decision == retry_decision::retry)
     {
@@ -303,7 +303,7 @@ FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, atte
         {
             next.wait = dead_keepalive ? std::chrono::milliseconds(0)
                                        : backoff(o.retry, rs.counted, jitter_rng(), r.retry_after);
-            will_retry = now + next.wait < deadline;
+            will_retry = saturating_deadline(now, next.wait) < deadline;
             if (will_retry && !free_retry)
             {
                 const bool timed_out = r.ec == client_errc::timeout;
@@ -782,7 +782,7 @@ FINOVY_DECL void client_impl::finish_token_fetch(error_code ec, const std::strin
         {
             auto margin =
                 std::min(opts.token_refresh_margin, std::chrono::duration_cast<std::chrono::milliseconds>(*life / 2));
-            token_expires_ = started + *life;
+            token_expires_ = saturating_deadline(started, *life);
             token_refresh_at_ = token_expires_ - margin;
         }
         else   // until the server refuses it

@@ -72,6 +72,17 @@ inline std::string trim(std::string_view s)
     return std::string(s);
 }
 
+// ';' and '#' start a comment at the start of a value or after a space or a tab ("value ; note");
+// inside a value ("a#b", a URL's "#part") they are part of it. There is no quoting. The parser drops
+// only whole-line comments.
+inline std::string without_comment(std::string_view value)
+{
+    for (std::size_t i = 0; i < value.size(); ++i)
+        if ((value[i] == ';' || value[i] == '#') && (i == 0 || value[i - 1] == ' ' || value[i - 1] == '\t'))
+            return trim(value.substr(0, i));
+    return std::string(value);
+}
+
 // A key as a message may quote it: one that looks like a key (endpont, region), not like a
 // secret pasted in the wrong place.
 inline std::string quoted_key(std::string_view key)
@@ -145,6 +156,12 @@ inline bool read_file(const std::string& path, bool named_file, const std::strin
     catch (const boost::property_tree::ini_parser_error& e)   // its message never quotes the line
     {
         throw configuration_error("config file " + path + ":" + std::to_string(e.line()) + ": " + e.message());
+    }
+    for (auto& [raw, child] : tree)
+    {
+        child.data() = without_comment(child.data());   // key = value before the first section
+        for (auto& [key, value] : child)
+            value.data() = without_comment(value.data());
     }
 
     // Sections without keys are dropped by the parser: find every header for the profile's existence.
@@ -264,8 +281,13 @@ FINOVY_DECL loaded_configuration load_configuration(const config_values& explici
         *s = non_empty(*s);
     given.conflict = "an endpoint and sandbox were both given explicitly; they exclude each other";
     layers.push_back(std::move(given));
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t environment_at = none;
     if (sources.use_environment)
+    {
+        environment_at = layers.size();
         layers.push_back(detail::cfg::from_environment());
+    }
 
     auto from_env = [&](const char* name) {
         return sources.use_environment ? detail::cfg::env(name) : std::nullopt;
@@ -292,7 +314,6 @@ FINOVY_DECL loaded_configuration load_configuration(const config_values& explici
     }
 
     // Each setting from the first source that gives it; `at` is that source's rank.
-    constexpr std::size_t none = static_cast<std::size_t>(-1);
     auto pick = [&](std::optional<std::string> config_values::*m, std::size_t& at) -> std::string {
         for (at = 0; at < layers.size(); ++at)
             if (layers[at].v.*m)
@@ -321,6 +342,11 @@ FINOVY_DECL loaded_configuration load_configuration(const config_values& explici
     if (std::min(uuid_at, secret_at) < token_at)
         out.options.access_token.clear();
     out.options.ca_file = pick(&config_values::ca_file, unused);
+    // https_proxy is the proxy of https:// URLs, as for curl: an http:// endpoint (a local
+    // simulator, allow_insecure_http) does not go through it, as if it were unset. A proxy given
+    // explicitly or by the profile stays, and the client says it cannot be used.
+    if (environment_at != none && out.options.endpoint.rfind("http://", 0) == 0)
+        layers[environment_at].v.proxy.reset();
     out.options.proxy = pick(&config_values::proxy, unused);
     out.options.no_proxy = pick(&config_values::no_proxy, unused);
     return out;

@@ -309,7 +309,7 @@ inline asio::awaitable<error_code> create_batch_body(impl_ptr impl, batch_ptr b,
 inline asio::awaitable<error_code> read_new_host(client& c, const std::string& id, std::chrono::milliseconds grace,
                                                  const call_options& call, host& out, diagnostics& diag)
 {
-    const auto give_up = std::chrono::steady_clock::now() + grace;
+    const auto give_up = saturating_deadline(std::chrono::steady_clock::now(), grace);
     for (auto pause = std::chrono::milliseconds(100);; pause = std::min(pause * 2, std::chrono::milliseconds(2'000)))
     {
         diag = {};

@@ -3,12 +3,11 @@
 #define FINOVY_IMPL_DECODE_IPP
 
 #include <finovy/decode.hpp>
+#include <finovy/impl/internal/number.hpp>
 #include <finovy/impl/internal/time_range.hpp>
 
 #include <boost/json/value.hpp>
 
-#include <charconv>
-#include <cmath>
 #include <limits>
 
 namespace finovy {
@@ -37,63 +36,27 @@ public:
         return it == o_.end() || it->value().is_null() ? nullptr : &it->value();
     }
 
-    // Integers: a JSON integer, an integral double, or a string of digits. "" counts as absent.
+    // Integers (number.hpp): a JSON integer, an integral double, or a string of digits. "" counts
+    // as absent.
     std::optional<std::int64_t> integer(std::string_view key, bool required = false)
     {
-        const auto* v = find(key);
-        if (!v)
-            return missing(key, required), std::nullopt;
-        if (v->is_int64())
-            return v->get_int64();
-        if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            return static_cast<std::int64_t>(v->get_uint64());
-        if (v->is_double())
-        {
-            double d = v->get_double();
-            if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e18)
-                return static_cast<std::int64_t>(d);
-        }
-        if (v->is_string())
-        {
-            std::string_view s = v->get_string();
-            while (!s.empty() && s.front() == ' ')
-                s.remove_prefix(1);
-            while (!s.empty() && s.back() == ' ')
-                s.remove_suffix(1);
-            if (s.empty())
-                return missing(key, required), std::nullopt;
-            std::int64_t n = 0;
-            auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-            if (ec == std::errc{} && p == s.data() + s.size())
-                return n;
-        }
-        fail(key, "expected an integer or a string of digits");
-        return std::nullopt;
+        return read_integer_field(key, required, std::numeric_limits<std::int64_t>::min(),
+                                  std::numeric_limits<std::int64_t>::max(), "integer out of range");
     }
 
     // An integer within [lo, hi]; outside, `what` says why.
     std::optional<std::int64_t> integer_in(std::string_view key, std::int64_t lo, std::int64_t hi,
                                            std::string_view what = "integer out of range")
     {
-        auto n = integer(key);
-        if (n && (*n < lo || *n > hi))
-        {
-            fail(key, what);
-            return std::nullopt;
-        }
-        return n;
+        return read_integer_field(key, false, lo, hi, what);
     }
 
     template <class Int>
     void integer_into(std::string_view key, Int& out, bool required = false)
     {
-        if (auto n = integer(key, required))
-        {
-            if (*n < std::numeric_limits<Int>::min() || *n > std::numeric_limits<Int>::max())
-                fail(key, "integer out of range");
-            else
-                out = static_cast<Int>(*n);
-        }
+        if (auto n = read_integer_field(key, required, std::numeric_limits<Int>::min(), std::numeric_limits<Int>::max(),
+                                        "integer out of range"))
+            out = static_cast<Int>(*n);
     }
 
     template <class Int>
@@ -114,34 +77,20 @@ public:
     template <class Enum>
     void enumeration(std::string_view key, std::optional<Enum>& out)
     {
-        if (auto n = integer(key))
-        {
-            if (*n < std::numeric_limits<int>::min() || *n > std::numeric_limits<int>::max())
-                fail(key, "integer out of range");
-            else
-                out = static_cast<Enum>(*n);
-        }
+        if (auto n = integer_in(key, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()))
+            out = static_cast<Enum>(*n);
     }
 
-    // Decimals: a JSON number, or a string holding one ("1.10").
+    // Decimals (number.hpp): a finite JSON number, or a string holding one ("1.10"). "" counts as
+    // absent.
     std::optional<double> decimal(std::string_view key)
     {
-        const auto* v = find(key);
-        if (!v)
-            return std::nullopt;
-        if (v->is_number())
-            return v->to_number<double>();
-        if (v->is_string())
-        {
-            std::string_view s = v->get_string();
-            if (s.empty())
-                return std::nullopt;
-            double d = 0;
-            auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-            if (ec == std::errc{} && p == s.data() + s.size() && std::isfinite(d))   // from_chars reads "inf", "nan"
-                return d;
-        }
-        fail(key, "expected a finite number or a string holding one");
+        auto it = o_.find(key);
+        auto d = it == o_.end() ? number_read<double>{} : read_decimal(it->value());
+        if (d.ok())
+            return d.value;
+        if (d.status != number_status::absent)
+            fail(key, "expected a finite number or a string holding one");
         return std::nullopt;
     }
 
@@ -153,10 +102,8 @@ public:
             return missing(key, required), std::nullopt;
         if (v->is_string())
             return std::string(v->get_string());
-        if (v->is_int64())
-            return std::to_string(v->get_int64());
-        if (v->is_uint64())
-            return std::to_string(v->get_uint64());
+        if (auto t = integer_text(*v))
+            return t;
         fail(key, "expected a string");
         return std::nullopt;
     }
@@ -207,6 +154,21 @@ private:
     {
         if (required)
             fail(key, "missing");
+    }
+
+    std::optional<std::int64_t> read_integer_field(std::string_view key, bool required, std::int64_t lo,
+                                                   std::int64_t hi, std::string_view what)
+    {
+        auto it = o_.find(key);
+        auto n = it == o_.end() ? number_read<std::int64_t>{} : read_integer_in(it->value(), lo, hi);
+        switch (n.status)
+        {
+        case number_status::ok: return n.value;
+        case number_status::absent: missing(key, required); break;
+        case number_status::out_of_range: fail(key, what); break;
+        case number_status::bad: fail(key, "expected an integer or a string of digits"); break;
+        }
+        return std::nullopt;
     }
 
     const json::object& o_;

@@ -5,6 +5,7 @@
 
 #include <finovy/impl/internal/answer_parser.hpp>
 #include <finovy/impl/internal/asio_ssl_wire.hpp>
+#include <finovy/impl/internal/clipped_text.hpp>
 #include <finovy/impl/internal/native_wire.hpp>
 #include <finovy/impl/internal/proxy.hpp>
 #include <finovy/impl/internal/server_clock.hpp>
@@ -60,7 +61,7 @@ address_cache::resolve(std::shared_ptr<address_cache> self, asio::any_io_executo
             found.push_back(e.endpoint());
         std::lock_guard lk(self->m_);
         self->cached_ = found;
-        self->expires_ = steady_clock::now() + self->ttl_;
+        self->expires_ = saturating_deadline(steady_clock::now(), self->ttl_);
     }
     co_return std::tuple(ec, std::move(found));
 }
@@ -554,8 +555,9 @@ FINOVY_DECL void transport::interpret(connection& c, const request_spec& spec, a
     if (read_envelope(doc, env, why))
         return fail("the answer is not an API envelope: " + why);
     r.api_code = env.code;
-    r.api_msg = std::move(env.msg);
-    r.trace_id = std::move(env.trace_id);
+    // Bounded: they go into diagnostics, what() and log lines, and a server may send megabytes.
+    r.api_msg = clip_text(std::move(env.msg), max_api_message_bytes);
+    r.trace_id = clip_text(std::move(env.trace_id), max_trace_id_bytes);
     if (env.code != 0)
     {
         r.ec = error_code(env.code, api_category());

@@ -70,7 +70,7 @@ boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::g
 {
     using namespace wait_helpers;
     const auto started = clock::now();
-    const auto deadline = started + o.timeout;
+    const auto deadline = saturating_deadline(started, o.timeout);
     auto interval = o.interval;
     auto delay = o.first_delay;
     int errors = 0;
@@ -78,7 +78,7 @@ boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::g
     auto where = [&] { return seen ? "last seen " + P::describe(last) : std::string("never seen"); };
     for (;;)
     {
-        asio::steady_timer t(co_await asio::this_coro::executor, std::min(clock::now() + delay, deadline));
+        asio::steady_timer t(co_await asio::this_coro::executor, std::min(saturating_deadline(clock::now(), delay), deadline));
         co_await t.async_wait(tuple_token());
         if (co_await cancelled())
         {
@@ -116,7 +116,7 @@ boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::g
         }
         else if (ec == P::not_found() && goal_is_gone(goal))
             co_return error_code{};
-        else if (ec == P::not_found() && clock::now() < started + P::not_found_grace(o))
+        else if (ec == P::not_found() && clock::now() < saturating_deadline(started, P::not_found_grace(o)))
             ;   // a new host may not be readable at once
         else if (ec == P::not_found() || !transient_wait_error(ec, poll_diag.http_status()) ||
                  ++errors > o.max_consecutive_errors)
@@ -174,7 +174,7 @@ FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::stri
     if (act == then_wait::reboot)
     {
         goal.must_leave_target = true;
-        goal.leave_by = clock::now() + o.first_delay + 2 * o.interval;
+        goal.leave_by = saturating_deadline(clock::now(), o.first_delay, o.interval, o.interval);
     }
     const auto started = clock::now();
     int polls = 0;

@@ -163,7 +163,7 @@ FINOVY_DECL void hub_impl::failed_read(const std::string& id, const error_code& 
         if (w->ready_at > now)
             continue;
         ++w->looks;
-        if (ec == api_errc::host_not_found && now < w->started + w->o.not_found_grace)
+        if (ec == api_errc::host_not_found && now < saturating_deadline(w->started, w->o.not_found_grace))
             continue;   // a new host may not be readable at once
         if (ec == api_errc::host_not_found || !transient_wait_error(ec, d.http_status()) ||
             ++w->errors > w->o.max_consecutive_errors)
@@ -217,11 +217,11 @@ FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::wait(std::shared_ptr<hu
     if (act == then_wait::reboot)
     {
         w.goal.must_leave_target = true;
-        w.goal.leave_by = now + o.first_delay + 2 * opts.interval;
+        w.goal.leave_by = saturating_deadline(now, o.first_delay, opts.interval, opts.interval);
     }
-    w.ready_at = now + o.first_delay;
+    w.ready_at = saturating_deadline(now, o.first_delay);
     w.started = now;
-    w.deadline = now + o.timeout;
+    w.deadline = saturating_deadline(now, o.timeout);
     asio::steady_timer timer(strand, w.deadline);
     w.o = std::move(o);
     w.timer = &timer;
@@ -443,7 +443,7 @@ FINOVY_DECL boost::asio::awaitable<void> hub_impl::loop(std::shared_ptr<hub_impl
         }
         if (watched_.empty() || stopped_)
             break;
-        nap.expires_at(round_start + opts.interval);
+        nap.expires_at(saturating_deadline(round_start, opts.interval));
         co_await nap.async_wait(tok);
     }
     loop_running_ = false;

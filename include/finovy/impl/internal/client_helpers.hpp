@@ -7,9 +7,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/cancellation_type.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
 
 #include <random>
 #include <string>
@@ -20,21 +18,8 @@ namespace finovy::detail {
 namespace client_helpers {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 
 inline constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-
-inline error_code transport_error(error_code ec)
-{
-    return ec == beast::error::timeout ? error_code(client_errc::timeout) : ec;
-}
-
-inline bool is_ip_address(const std::string& host)
-{
-    boost::system::error_code ec;
-    asio::ip::make_address(host, ec);
-    return !ec;
-}
 
 // Header values must not smuggle a CR or LF into the request.
 inline bool header_safe(std::string_view s)

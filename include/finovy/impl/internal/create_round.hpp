@@ -17,6 +17,7 @@
 #ifndef FINOVY_IMPL_INTERNAL_CREATE_ROUND_HPP
 #define FINOVY_IMPL_INTERNAL_CREATE_ROUND_HPP
 
+#include <finovy/impl/internal/deadline.hpp>
 #include <finovy/impl/internal/identify.hpp>
 
 #include <algorithm>
@@ -146,7 +147,7 @@ public:
         for (auto& e : entries_)
             if (e.st == state::waiting || e.st == state::sending)
                 finish(e, state::cancelled);   // (the driver sends or withdraws each: defensive)
-        appear_by_ = now + settings_.appear_timeout;
+        appear_by_ = saturating_deadline(now, settings_.appear_timeout);
         pause_ = settings_.first_relist;
         return unresolved() ? action{round_step::list} : settle();
     }

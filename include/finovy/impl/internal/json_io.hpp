@@ -4,13 +4,13 @@
 #ifndef FINOVY_IMPL_INTERNAL_JSON_IO_HPP
 #define FINOVY_IMPL_INTERNAL_JSON_IO_HPP
 
+#include <finovy/impl/internal/number.hpp>
 #include <finovy/impl/internal/time_range.hpp>
 #include <finovy/models.hpp>
 
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -52,26 +52,19 @@ json::value enum_value(E v)
 template <class E>
 std::optional<E> enum_from(const json::value& v)
 {
-    std::int64_t n = 0;
-    if (v.is_int64())
-        n = v.get_int64();
-    else if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
-        n = static_cast<std::int64_t>(v.get_uint64());
-    else if (v.is_string())
+    if (v.is_string())
     {
         std::string_view s = v.get_string();
         for (int i = 0; i < 16; ++i)   // the known values are the small numbers
             if (to_string(static_cast<E>(i)) == s && s != "unknown")
                 return static_cast<E>(i);
-        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (s.empty() || ec != std::errc{} || p != s.data() + s.size())
-            return std::nullopt;
     }
-    else
+    else if (!v.is_number())
         return std::nullopt;
-    if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max())
+    auto n = read_integer_in<int>(v);   // a number, or a string of digits (number.hpp)
+    if (!n.ok())
         return std::nullopt;
-    return static_cast<E>(static_cast<int>(n));
+    return static_cast<E>(n.value);
 }
 
 template <class E>
@@ -194,9 +187,10 @@ public:
     {
         if (const auto* v = find(key))
         {
-            if (!v->is_number())
-                bad(type_, key, "a number");
-            out = v->to_number<double>();
+            auto d = v->is_number() ? read_decimal(*v) : number_read<double>{number_status::bad};
+            if (!d.ok())
+                bad(type_, key, "a finite number");
+            out = d.value;
         }
     }
 
@@ -216,11 +210,11 @@ public:
     {
         if (const auto* v = find(key))
         {
-            boost::system::error_code ec;
-            auto n = v->is_number() ? v->to_number<Int>(ec) : Int{};
-            if (!v->is_number() || ec)
+            // Numbers only: the SDK writes integers as such (strict on kinds, lenient on absence).
+            auto n = v->is_number() ? read_integer_in<Int>(*v) : number_read<Int>{number_status::bad};
+            if (!n.ok())
                 bad(type_, key, "an integer in range");
-            out = n;
+            out = n.value;
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
-// HTTP proxies: the proxy URL, the no_proxy list, and the CONNECT request. Pure functions,
-// unit-tested.
+// HTTP proxies: reading the proxy URL (its user and password for Proxy-Authorization: Basic,
+// percent-decoded, and base64) and matching a host against no_proxy. The CONNECT request itself
+// is transport.ipp's (open_tunnel). Pure functions, unit-tested (governor_test.cpp).
 #ifndef FINOVY_IMPL_INTERNAL_PROXY_HPP
 #define FINOVY_IMPL_INTERNAL_PROXY_HPP
 
@@ -136,7 +137,8 @@ inline bool iequal(std::string_view a, std::string_view b)
 }
 
 // no_proxy: comma- (or space-) separated entries; "*" matches every host; "example.com" and
-// ".example.com" match example.com and its subdomains; an IP address matches itself.
+// ".example.com" match example.com and its subdomains; an IP address matches itself ("[::1]" or
+// "::1"). Degenerate entries ("", "[]", ".", "..") match nothing.
 inline bool bypasses_proxy(std::string_view host, std::string_view no_proxy)
 {
     std::size_t i = 0;
@@ -145,14 +147,14 @@ inline bool bypasses_proxy(std::string_view host, std::string_view no_proxy)
         auto end = no_proxy.find_first_of(", ", i);
         auto entry = no_proxy.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
         i = end == std::string_view::npos ? no_proxy.size() : end + 1;
-        if (entry.empty())
-            continue;
         if (entry == "*")
             return true;
-        if (entry.front() == '[' && entry.back() == ']')
+        if (entry.size() >= 2 && entry.front() == '[' && entry.back() == ']')
             entry = entry.substr(1, entry.size() - 2);
-        if (entry.front() == '.')
+        if (!entry.empty() && entry.front() == '.')
             entry.remove_prefix(1);
+        if (entry.empty() || entry.front() == '.')
+            continue;   // nothing left to name a host: "example.com." would match "." as a suffix
         if (iequal(host, entry))
             return true;
         if (host.size() > entry.size() && host[host.size() - entry.size() - 1] == '.' &&

@@ -9,17 +9,16 @@
 #include <finovy/call_context.hpp>
 #include <finovy/diagnostics.hpp>
 #include <finovy/impl/internal/connection.hpp>
+#include <finovy/impl/internal/number.hpp>
 #include <finovy/impl/internal/operation.hpp>
 #include <finovy/models.hpp>
 
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
-#include <charconv>
-#include <cmath>
+#include <chrono>
 #include <cstdint>
 #include <limits>
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,15 +131,15 @@ inline error_code decode_id(const boost::json::value& data, void* out, std::stri
     auto& v = *static_cast<std::string*>(out);
     if (data.is_string() && !data.get_string().empty())
         v = std::string(data.get_string());
-    else if (data.is_int64() || data.is_uint64())
-        v = data.is_int64() ? std::to_string(data.get_int64()) : std::to_string(data.get_uint64());
+    else if (auto text = integer_text(data))
+        v = std::move(*text);
     else
         return (why = "data: expected the new id"), error_code(client_errc::bad_response);
     return {};
 }
 
-// memoryTotal answers {"memory": N}, N in GB; a bare number is tolerated, and so is null.
-// N is an integer, or a string or an integral double holding one, and not negative.
+// memoryTotal answers {"memory": N}, N in GB; a bare number is tolerated, and so are null and ""
+// (none). N is read as every integer of the API (number.hpp), and is not negative.
 inline error_code decode_disk_usage(const boost::json::value& data, void* out, std::string& why)
 {
     auto& v = *static_cast<std::int64_t*>(out);
@@ -148,30 +147,12 @@ inline error_code decode_disk_usage(const boost::json::value& data, void* out, s
     const boost::json::value* m = &data;
     if (data.is_object())
         m = data.get_object().if_contains("memory");
-    if (!m || m->is_null())
+    auto n = m ? read_integer_in(*m, 0, std::numeric_limits<std::int64_t>::max()) : number_read<std::int64_t>{};
+    if (n.status == number_status::absent)
         return {};
-    std::int64_t n = -1;
-    if (m->is_int64())
-        n = m->get_int64();
-    else if (m->is_uint64() && m->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-        n = static_cast<std::int64_t>(m->get_uint64());
-    else if (m->is_double())
-    {
-        // Checked first: casting a double past 2^63 to an integer is undefined.
-        double d = m->get_double();
-        if (d >= 0 && d < 9.0e18 && d == std::floor(d))
-            n = static_cast<std::int64_t>(d);
-    }
-    else if (m->is_string())
-    {
-        std::string_view s = m->get_string();
-        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (ec != std::errc{} || p != s.data() + s.size())
-            n = -1;
-    }
-    if (n < 0)
+    if (!n.ok())
         return (why = "data.memory: expected a number of GB, 0 or more"), error_code(client_errc::bad_response);
-    v = n;
+    v = n.value;
     return {};
 }
 

@@ -11,8 +11,10 @@
 //   not_delivered   the request was not written in full             resent      resent: provably not acted on
 //   unauthorized    401                                             new token, then resent once
 //   permanent       1001, 1021, 7005, ..., other HTTP 4xx, a        reported as they are
-//                   certificate the client does not trust, a body
-//                   too large, invalid arguments
+//                   certificate the client does not trust, a host
+//                   name that does not exist, a server that does
+//                   not speak TLS, a body too large, invalid
+//                   arguments
 //
 // Throttled attempts do not count against retry_policy::max_attempts nor the retry budget: the call
 // goes on until its deadline, paced by the rate governor. The others count, with backoff.
@@ -26,6 +28,7 @@
 #include <finovy/error.hpp>
 #include <finovy/impl/internal/failure_kind.hpp>
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
 #include <openssl/err.h>
@@ -44,6 +47,31 @@ inline bool is_certificate_failure(const error_code& ec) noexcept
 {
     return ec.category() == boost::asio::error::get_ssl_category() &&
            (ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED);
+}
+
+// The resolver says the name does not exist (NXDOMAIN, no address, an unknown service): asking
+// again cannot heal it. host_not_found_try_again (EAI_AGAIN: no name server answered) can, and is
+// not one of these.
+inline bool is_unknown_name(const error_code& ec) noexcept
+{
+    return ec == boost::asio::error::host_not_found || ec == boost::asio::error::no_data ||
+           ec == boost::asio::error::service_not_found;
+}
+
+// A TLS handshake that read something other than TLS: the port speaks plain HTTP (an http://
+// server behind an https:// endpoint) or another protocol.
+inline bool is_not_tls(const error_code& ec) noexcept
+{
+    if (ec.category() != boost::asio::error::get_ssl_category() ||
+        ERR_GET_LIB(static_cast<unsigned long>(ec.value())) != ERR_LIB_SSL)
+        return false;
+    switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value())))
+    {
+    case SSL_R_WRONG_VERSION_NUMBER:     // "HTTP/1.1 400" read as a record's header
+    case SSL_R_PACKET_LENGTH_TOO_LONG:   // ... or as a record's length
+    case SSL_R_UNKNOWN_PROTOCOL: return true;
+    default: return false;
+    }
 }
 
 // What one attempt ended with, as far as retrying cares.
@@ -71,6 +99,9 @@ inline failure_kind classify(const attempt_outcome& o) noexcept
     // A refused certificate before the request went out; after it (a renegotiation), the request
     // may have been acted on: that is ambiguous like any other failure then.
     if (is_certificate_failure(o.ec) && !o.delivered)
+        return failure_kind::permanent;
+    // Neither can a name that does not exist, nor a handshake with a server that does not speak TLS.
+    if (is_unknown_name(o.ec) || (is_not_tls(o.ec) && !o.delivered))
         return failure_kind::permanent;
     // Transport failures, timeouts and unreadable answers.
     return o.delivered ? failure_kind::ambiguous : failure_kind::not_delivered;

@@ -7,6 +7,7 @@
 
 #include <finovy/client_options.hpp>
 #include <finovy/impl/internal/connection.hpp>
+#include <finovy/impl/internal/deadline.hpp>
 #include <finovy/impl/internal/endpoint.hpp>
 #include <finovy/impl/internal/request.hpp>
 #include <finovy/impl/internal/shared_flight.hpp>
