@@ -125,8 +125,11 @@ BOOST_AUTO_TEST_CASE(calls_and_waits_with_no_limit)
         BOOST_TEST(!ec2, d2.describe(ec2));
 
         diagnostics d3;
-        auto [ec3, h] = co_await async_create_host_and_wait(c, "Ofc2C4G8xx", "4005", host_status::running,
-                                                            quick(forever), call_context(call_options{}, d3), token());
+        create_wait_options cw;
+        cw.target = host_status::running;
+        cw.wait = quick(forever);
+        auto [ec3, h] = co_await async_create_host_and_wait(c, "Ofc2C4G8xx", "4005", cw, call_context(call_options{}, d3),
+                                                            token());
         BOOST_TEST(!ec3, d3.describe(ec3));
         BOOST_TEST((h.status == host_status::running));
 
