@@ -87,8 +87,10 @@ struct create_options
     /// may lag the creates: the round lists again until then, then reports
     /// client_errc::host_not_resolved.
     std::chrono::milliseconds appear_timeout{10'000};
-    /// Allowance between the server's Date header and its hosts' createTime, which bound when a
-    /// create's host can have been made.
+    /// Allowance between the server's Date header and its hosts' createTime (two clocks, perhaps
+    /// of two machines), which bound when a create's host can have been made: used until the
+    /// client has learnt the difference from hosts whose making it bracketed (any create that
+    /// answered an id, for one).
     std::chrono::milliseconds clock_margin{2'000};
     /// The waits of the `_and_wait` functions tolerate "host not found" (1021) this long after
     /// they start: a new host may not be readable at once.

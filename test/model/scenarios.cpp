@@ -164,7 +164,8 @@ struct totals
         }
         else if (verbose)
             std::cout << "ok " << describe(p) << ": bought " << r.bought << ", reported " << r.reported
-                      << ", reconciled " << r.reconciled << '\n';
+                      << ", reconciled " << r.reconciled << ", contested " << r.contested << ", lookalikes "
+                      << r.lookalikes << '\n';
     }
 };
 

@@ -277,6 +277,31 @@ BOOST_AUTO_TEST_CASE(windows_separate_what_counts_cannot)
     BOOST_TEST((!r.host[0] && !r.host[1]));
 }
 
+BOOST_AUTO_TEST_CASE(the_skew_between_create_time_and_date_is_learnt)
+{
+    createtime_skew k;
+    k.set_margin(2s);
+    BOOST_TEST(!k.learned());
+    auto w = k.window(at(10s), at(11s));
+    BOOST_TEST((*w.earliest == at(8s) && *w.latest == at(13s)));
+    // The database's clock is 300 ms behind the web server's: hosts made between send and answer.
+    k.on_sample(at(10s) - 300ms + 20ms, at(10s), at(10s) + 50ms);
+    k.on_sample(at(20s) - 300ms + 45ms, at(20s), at(20s) + 50ms);
+    BOOST_TEST(k.learned());
+    auto [lo, hi] = k.bounds();
+    BOOST_TEST((lo <= -300ms + 20ms && hi >= -300ms + 20ms));   // the truth is inside...
+    BOOST_TEST((hi - lo <= 30ms));                              // ... and it is narrow
+    w = k.window(at(30s), at(30s) + 50ms);
+    BOOST_TEST((w.contains(at(30s) - 300ms + 25ms)));
+    BOOST_TEST((!w.contains(at(30s))));                         // the margin alone would have let this in
+    // A contradiction (the clock stepped) starts afresh.
+    k.on_sample(at(40s) + 5s, at(40s), at(40s) + 50ms);
+    std::tie(lo, hi) = k.bounds();
+    BOOST_TEST((lo >= 4s && hi <= 5s));
+    // Unset Date bounds stay unset.
+    BOOST_TEST(!k.window(std::nullopt, std::nullopt).earliest.has_value());
+}
+
 // Property test: our hosts at known times inside their creates' windows, foreign hosts anywhere.
 BOOST_AUTO_TEST_CASE(random_rounds_keep_the_invariants)
 {
@@ -349,6 +374,14 @@ BOOST_AUTO_TEST_SUITE(create_round_machine)
 using fsm = create_round<mock_clock>;
 using st = fsm::state;
 
+// The test's server has one clock: Date's is createTime's.
+createtime_skew exact_clock()
+{
+    createtime_skew k;
+    k.set_margin(std::chrono::milliseconds(0));
+    return k;
+}
+
 round_settings quick_settings()
 {
     round_settings s;
@@ -413,13 +446,13 @@ BOOST_AUTO_TEST_CASE(made_hosts_are_listed_identified_and_waited_for_when_late)
     std::vector<host> listed{host_of("n1", office(), ubuntu(), at(100ms)), host_of("g", gpu(), ubuntu(), at(150ms)),
                              host_of("d", office(), debian(), at(160ms)),
                              host_of("old", office(), ubuntu(), at(-1s))};
-    auto a = r.on_listing(&listed, &sig, {}, mock_clock::now());
+    auto a = r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now());
     BOOST_TEST((a.step == round_step::sleep));
     BOOST_TEST((a.until == mock_clock::now() + 250ms));
     mock_clock::current += 250ms;
     BOOST_TEST((r.on_slept().step == round_step::list));
     listed.insert(listed.begin(), host_of("n2", office(), ubuntu(), at(300ms)));
-    BOOST_TEST((r.on_listing(&listed, &sig, {}, mock_clock::now()).step == round_step::done));
+    BOOST_TEST((r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now()).step == round_step::done));
     std::set<std::string> ids{r.entries()[0].id, r.entries()[1].id};
     BOOST_TEST((ids == std::set<std::string>{"n1", "n2"}));
     BOOST_TEST(r.listings() == 2u);
@@ -447,7 +480,7 @@ BOOST_AUTO_TEST_CASE(a_host_that_never_appears_is_unresolved_after_the_appear_ti
             continue;
         }
         ++listings;
-        a = r.on_listing(listings % 2 ? &none : nullptr, &sig, {}, mock_clock::now());   // some listings fail
+        a = r.on_listing(listings % 2 ? &none : nullptr, &sig, {}, exact_clock(), mock_clock::now());   // some listings fail
     }
     BOOST_TEST(listings >= 3);
     BOOST_TEST(listings <= 6);   // 250 + 500 + 1000 ms < 2 s; then the timeout
@@ -472,12 +505,41 @@ BOOST_AUTO_TEST_CASE(unknown_outcomes_are_matched_but_never_prolong_the_round)
     BOOST_TEST((r.on_creates_done(mock_clock::now()).step == round_step::list));
     // The id answered is not a candidate; one unknown create made a host, one did not.
     std::vector<host> listed{host_of("m", office(), ubuntu(), at(20ms)), host_of("k", office(), ubuntu(), at(10ms))};
-    BOOST_TEST((r.on_listing(&listed, &sig, {}, mock_clock::now()).step == round_step::done));
+    BOOST_TEST((r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now()).step == round_step::done));
     BOOST_TEST(r.listings() == 1u);
     int found = 0;
     for (std::size_t i = 1; i < 3; ++i)
         found += r.entries()[i].id == "m" ? 1 : 0;
     BOOST_TEST(found == 1);
+}
+
+BOOST_AUTO_TEST_CASE(listed_hosts_whose_making_is_bracketed_teach_the_skew)
+{
+    auto sig = host_signature::of(office(), ubuntu(), billing_kind::pay_as_you_go);
+    fsm r({0, 0, 0}, quick_settings());
+    r.start();
+    auto marker = page_of({});
+    r.on_marker(&marker);
+    r.may_send(0);
+    r.on_sent(0, at(0ms));
+    r.on_answer(0, st::known, "k", at(40ms));   // its id answered: bracketed
+    r.may_send(1);
+    r.on_sent(1, at(100ms));
+    r.on_answer(1, st::made, {}, at(150ms));    // alone in its group: bracketed too
+    r.may_send(2);
+    r.on_sent(2, at(200ms));
+    r.on_answer(2, st::maybe, {}, at(260ms));   // an unknown outcome teaches nothing
+    r.on_creates_done(mock_clock::now());
+    std::vector<host> listed{host_of("u", office(), ubuntu(), at(230ms)), host_of("m", office(), ubuntu(), at(120ms)),
+                             host_of("k", office(), ubuntu(), at(20ms))};
+    r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now());
+    BOOST_TEST(r.entries()[1].id == "m");
+    BOOST_TEST(r.entries()[2].id == "u");
+    BOOST_REQUIRE(r.samples().size() == 2u);
+    std::set<std::int64_t> ms;
+    for (const auto& x : r.samples())
+        ms.insert(std::chrono::duration_cast<std::chrono::milliseconds>(x.created - t0).count());
+    BOOST_TEST((ms == std::set<std::int64_t>{20, 120}));
 }
 
 BOOST_AUTO_TEST_CASE(claimed_hosts_are_nobody_elses)
@@ -491,7 +553,7 @@ BOOST_AUTO_TEST_CASE(claimed_hosts_are_nobody_elses)
     r.on_answer(0, st::made, {}, std::nullopt);
     r.on_creates_done(mock_clock::now());
     std::vector<host> listed{host_of("theirs", office(), ubuntu(), at(5ms)), host_of("mine", office(), ubuntu(), at(4ms))};
-    r.on_listing(&listed, &sig, {"theirs"}, mock_clock::now());
+    r.on_listing(&listed, &sig, {"theirs"}, exact_clock(), mock_clock::now());
     BOOST_TEST(r.entries()[0].id == "mine");
 }
 
@@ -587,11 +649,11 @@ BOOST_AUTO_TEST_CASE(random_rounds_never_claim_what_they_did_not_make)
                 }
                 ++listings;
                 if (uniform(0, 9) == 0)
-                    a = r.on_listing(nullptr, &sig, {}, mock_clock::now());
+                    a = r.on_listing(nullptr, &sig, {}, exact_clock(), mock_clock::now());
                 else
                 {
                     auto l = listing();
-                    a = r.on_listing(&l, &sig, {}, mock_clock::now());
+                    a = r.on_listing(&l, &sig, {}, exact_clock(), mock_clock::now());
                 }
                 BOOST_TEST(listings <= 10);
                 if (listings > 10)

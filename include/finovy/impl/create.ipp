@@ -169,6 +169,26 @@ FINOVY_DECL std::string creator::make_name(const char* prefix)
     return s;
 }
 
+FINOVY_DECL createtime_skew creator::skew(std::chrono::milliseconds margin)
+{
+    std::lock_guard lk(m_);
+    auto s = skew_;
+    s.set_margin(margin);
+    return s;
+}
+
+FINOVY_DECL void creator::learn_skew(time_point created, time_point earliest, time_point latest)
+{
+    std::lock_guard lk(m_);
+    skew_.on_sample(created, earliest, latest);
+}
+
+FINOVY_DECL void creator::narrow_skew(time_point::duration lo, time_point::duration hi)
+{
+    std::lock_guard lk(m_);
+    skew_.narrow(lo, hi);
+}
+
 namespace {
 inline const char creator_key = 0;
 }

@@ -158,17 +158,18 @@ private:
     const create_batch& lead() const { return *batches_.front(); }
     created_host& entry(std::size_t i) { return slots_[i].batch->entries[slots_[i].k]; }
 
-    // The server's clock now, widened by `margin` (unset: no Date seen).
-    std::optional<time_point> server_earliest(std::chrono::milliseconds margin)
+    // The server's clock now, as Date headers tell it (unset: no Date seen).
+    std::optional<time_point> server_earliest()
     {
         auto b = client_access::impl(c_)->server_time(sys_clock::now());
-        return b ? std::optional<time_point>(b->earliest - margin) : std::nullopt;
+        return b ? std::optional<time_point>(b->earliest) : std::nullopt;
     }
-    std::optional<time_point> server_latest(std::chrono::milliseconds margin)
+    std::optional<time_point> server_latest()
     {
         auto b = client_access::impl(c_)->server_time(sys_clock::now());
-        return b ? std::optional<time_point>(b->latest + margin) : std::nullopt;
+        return b ? std::optional<time_point>(b->latest) : std::nullopt;
     }
+    createtime_skew skew() const { return cr_->skew(lead().opts.clock_margin); }
 
     asio::awaitable<void> list_marker()
     {
@@ -204,15 +205,16 @@ private:
             fsm_.cancel_batch(batch_index(b));
         if (!fsm_.may_send(i))
             co_return;   // withdrawn: settled at the end, as `cancelled`
-        const auto margin = b.opts.clock_margin;
-        fsm_.on_sent(i, server_earliest(margin));
+        fsm_.on_sent(i, server_earliest());
         if (b.opts.journal)
         {
             out.intent = cr_->make_name("i-");
             slots_[i].recorded = sys_clock::now();
             auto je = journal_of(i, journal_state::intended);
+            // Unanswered yet: made, if at all, before the create's deadline, or a while after.
             const auto deadline = b.call.deadline.value_or(client_access::impl(c_)->opts.deadline);
-            je.not_after = server_latest(margin + deadline + late_act);
+            if (auto latest = server_latest())
+                je.not_after = skew().window(std::nullopt, saturating_deadline(*latest, deadline, late_act)).latest;
             std::vector<journal_entry> one(1, std::move(je));
             auto [jec] = co_await journal_write(*b.opts.journal, std::move(one));
             if (jec)
@@ -220,7 +222,7 @@ private:
                 out.error = jec;
                 diagnostics_access::set_client_message(
                     out.diag, "the journal could not record the intent, so the create was not sent");
-                fsm_.on_answer(i, state::refused, {}, server_latest(margin));
+                fsm_.on_answer(i, state::refused, {}, server_latest());
                 co_return;
             }
         }
@@ -238,7 +240,7 @@ private:
         else
             std::tie(ec, id) = co_await c_.async_create_pay_as_you_go_host(b.package, b.image,
                                                                             call_context(b.call, d), tuple_token());
-        auto latest = server_latest(margin);
+        auto latest = server_latest();
         out.diag = std::move(d);
         out.error = ec;
         if (!ec && id)
@@ -346,21 +348,26 @@ private:
         auto sig = co_await signature();
         const auto now = std::chrono::steady_clock::now();
         if (!sig)
-            co_return fsm_.on_listing(nullptr, nullptr, {}, now);
+            co_return fsm_.on_listing(nullptr, nullptr, {}, skew(), now);
         auto [ec, hosts] = co_await list_newer();
         if (ec)
         {
             list_error_ = ec;
             list_message_ = ec == asio::error::try_again ? "the account changed while it was listed"
                                                          : "listing the new hosts failed: " + ec.message();
-            co_return fsm_.on_listing(nullptr, &*sig, {}, std::chrono::steady_clock::now());
+            co_return fsm_.on_listing(nullptr, &*sig, {}, skew(), std::chrono::steady_clock::now());
         }
         list_error_ = {};
         list_message_.clear();
         listed_.clear();
         for (auto& h : hosts)
             listed_.emplace(h.id, h);
-        co_return fsm_.on_listing(&hosts, &*sig, cr_->claimed(), std::chrono::steady_clock::now());
+        auto next = fsm_.on_listing(&hosts, &*sig, cr_->claimed(), skew(), std::chrono::steady_clock::now());
+        for (const auto& x : fsm_.samples())
+            cr_->learn_skew(x.created, x.earliest, x.latest);
+        if (const auto& b = fsm_.skew_bounds())
+            cr_->narrow_skew(b->first, b->second);
+        co_return next;
     }
 
     // Entry i is final: fill it in, claim its host, journal it, tell the caller.
@@ -458,8 +465,9 @@ private:
         je.state = st;
         je.host_id = out.id.empty() ? fe.id : out.id;
         je.recorded = s.recorded;
-        je.not_before = fe.window.earliest;
-        je.not_after = fe.window.latest;
+        const auto w = skew().window(fe.window.earliest, fe.window.latest);   // in createTime's clock
+        je.not_before = w.earliest;
+        je.not_after = w.latest;
         const auto& m = fsm_.marker();
         if (m.any)
             je.marker = m.newest;

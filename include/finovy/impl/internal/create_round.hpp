@@ -24,6 +24,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -73,7 +74,7 @@ public:
         std::size_t batch = 0;
         state st = state::waiting;
         std::string id;                     // known, or identified
-        time_window window;                 // when its host may have been made (server time)
+        time_window window;                 // when the create left and its answer came (Date's clock)
         std::vector<std::string> contested; // identification failed: the hosts it competes for
         bool final = false;                 // nothing about it changes any more
     };
@@ -152,16 +153,26 @@ public:
         return unresolved() ? action{round_step::list} : settle();
     }
 
+    // A host whose making is bracketed (its create answered its id, or a group left no doubt):
+    // what createtime_skew learns from.
+    struct skew_sample
+    {
+        time_point created, earliest, latest;
+    };
+
     // The hosts newer than the marker, or nullptr if the listing failed. `sig`: the traits of the
     // package and image (nullptr if they are not known: nothing can be identified). `claimed`:
-    // ids nobody else may take.
+    // ids nobody else may take. `skew`: what createTime's clock is to Date's. samples() then says
+    // what the listing taught about the skew.
     action on_listing(const std::vector<host>* newer, const host_signature* sig,
-                      const std::unordered_set<std::string>& claimed, local_time now)
+                      const std::unordered_set<std::string>& claimed, const createtime_skew& skew, local_time now)
     {
         ++listings_;
+        samples_.clear();
+        skew_bounds_.reset();
         if (newer && sig)
         {
-            assign_from(*newer, *sig, claimed);
+            assign_from(*newer, *sig, claimed, skew);
             if (made_missing_ == 0)
                 return settle();
         }
@@ -173,6 +184,13 @@ public:
     }
 
     action on_slept() { return {round_step::list}; }
+
+    const std::vector<skew_sample>& samples() const noexcept { return samples_; }
+    // The offsets at which the last listing's identification holds, if it was found by trying them.
+    const std::optional<std::pair<time_point::duration, time_point::duration>>& skew_bounds() const noexcept
+    {
+        return skew_bounds_;
+    }
 
 private:
     bool unresolved() const
@@ -188,13 +206,20 @@ private:
     }
 
     // Identification over the whole listing, replacing what an earlier listing said.
+    // Identification over the whole listing, replacing what an earlier listing said. What the
+    // listing teaches of the skew (answered ids; groups that left no doubt) is used at once: a
+    // second pass with the narrower windows can tell apart what the first could not.
     void assign_from(const std::vector<host>& newer, const host_signature& sig,
-                     const std::unordered_set<std::string>& claimed)
+                     const std::unordered_set<std::string>& claimed, const createtime_skew& skew)
     {
-        std::unordered_set<std::string> ours;   // answered ids of this round
+        std::unordered_map<std::string, const entry*> ours;   // answered ids of this round
         for (const auto& e : entries_)
             if (e.st == state::known)
-                ours.insert(e.id);
+                ours.emplace(e.id, &e);
+        auto learnt = skew;
+        for (const auto& h : newer)
+            if (auto it = ours.find(h.id); it != ours.end())
+                sample(h.created, it->second->window, learnt);
         candidates_.clear();
         std::vector<time_point> times;
         for (const auto& h : newer)
@@ -203,25 +228,45 @@ private:
                 candidates_.push_back(h.id);
                 times.push_back(h.created);
             }
-        std::vector<claim> claims;
         claim_of_.clear();
         for (std::size_t i = 0; i < entries_.size(); ++i)
             if (entries_[i].st == state::made || entries_[i].st == state::maybe)
-            {
+                claim_of_.push_back(i);
+        for (int pass = 0; pass < 2; ++pass)
+        {
+            const auto before = learnt.bounds();
+            std::vector<claim> claims;
+            for (auto i : claim_of_)
                 claims.push_back({entries_[i].st == state::made ? claim_kind::made : claim_kind::maybe,
                                   entries_[i].window});
-                claim_of_.push_back(i);
+            auto found = identify_skewed(claims, times, learnt.bounds());
+            if (found.learnt)
+            {
+                learnt.narrow(found.learnt->first, found.learnt->second);
+                skew_bounds_ = found.learnt;
             }
-        auto found = identify(claims, times);
-        made_missing_ = found.made_missing;
-        for (std::size_t k = 0; k < claims.size(); ++k)
-        {
-            auto& e = entries_[claim_of_[k]];
-            e.id = found.host[k] ? candidates_[*found.host[k]] : std::string();
-            e.contested.clear();
-            for (auto h : found.contested[k])
-                e.contested.push_back(candidates_[h]);
+            made_missing_ = found.made_missing;
+            for (std::size_t k = 0; k < claims.size(); ++k)
+            {
+                auto& e = entries_[claim_of_[k]];
+                e.id = found.host[k] ? candidates_[*found.host[k]] : std::string();
+                if (found.host[k] && found.exact[k] && pass == 0)
+                    sample(times[*found.host[k]], e.window, learnt);
+                e.contested.clear();
+                for (auto h : found.contested[k])
+                    e.contested.push_back(candidates_[h]);
+            }
+            if (learnt.bounds() == before)
+                break;
         }
+    }
+
+    void sample(time_point created, const time_window& w, createtime_skew& learnt)
+    {
+        if (!w.earliest || !w.latest)
+            return;
+        samples_.push_back({created, *w.earliest, *w.latest});
+        learnt.on_sample(created, *w.earliest, *w.latest);
     }
 
     // The last listing's word is final.
@@ -243,6 +288,8 @@ private:
     std::size_t listings_ = 0;
     std::vector<std::string> candidates_;
     std::vector<std::size_t> claim_of_;
+    std::vector<skew_sample> samples_;
+    std::optional<std::pair<time_point::duration, time_point::duration>> skew_bounds_;
 };
 
 }   // namespace finovy::detail

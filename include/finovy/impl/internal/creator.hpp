@@ -80,6 +80,12 @@ public:
     // A fresh random name: batches without one, and journal intents.
     std::string make_name(const char* prefix);
 
+    // What createTime's clock is to Date's, as this client's hosts have taught it (identify.hpp);
+    // `margin` is the allowance while nothing is learned.
+    createtime_skew skew(std::chrono::milliseconds margin);
+    void learn_skew(time_point created, time_point earliest, time_point latest);
+    void narrow_skew(time_point::duration lo, time_point::duration hi);
+
 private:
     struct lane
     {
@@ -95,6 +101,7 @@ private:
     std::map<int, std::vector<host_package>> packages_;   // by billing kind
     std::vector<image> images_;
     std::mt19937_64 rng_{std::random_device{}()};
+    createtime_skew skew_;
 };
 
 }   // namespace finovy::detail

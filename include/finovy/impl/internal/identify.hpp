@@ -127,6 +127,60 @@ struct time_window
     bool contains(time_point t) const { return (!earliest || t >= *earliest) && (!latest || t <= *latest); }
 };
 
+// How createTime's clock (the API's database, say) relates to the Date header's (its HTTP server):
+// skew = createTime - Date's time, as an interval. Until a host whose making is bracketed shows
+// its createTime, the interval is +- the caller's margin; each such host narrows it, and one that
+// contradicts it (a clock stepped) starts it afresh.
+class createtime_skew
+{
+public:
+    using duration = time_point::duration;
+
+    // The allowance while nothing is learned.
+    void set_margin(duration m) noexcept { margin_ = m; }
+    bool learned() const noexcept { return learned_; }
+    std::pair<duration, duration> bounds() const noexcept
+    {
+        return learned_ ? std::pair(lo_, hi_) : std::pair(-margin_, margin_);
+    }
+
+    // The skew is known to lie in [lo, hi] (an identification that only those offsets explain).
+    void narrow(duration lo, duration hi)
+    {
+        auto [cur_lo, cur_hi] = bounds();
+        lo_ = std::max(lo, cur_lo);
+        hi_ = std::min(hi, cur_hi);
+        if (lo_ > hi_)
+            std::tie(lo_, hi_) = std::pair(lo, hi);
+        learned_ = true;
+    }
+
+    // A host with createTime `c` was made between `earliest` and `latest` (Date's clock).
+    void on_sample(time_point c, time_point earliest, time_point latest)
+    {
+        if (latest < earliest)
+            return;
+        const duration lo = c - latest, hi = c - earliest;
+        if (!learned_ || lo > hi_ || hi < lo_)
+        {
+            lo_ = lo;
+            hi_ = hi;
+            learned_ = true;
+            return;
+        }
+        lo_ = std::max(lo_, lo);
+        hi_ = std::min(hi_, hi);
+    }
+
+    // When, in createTime's clock, a create made between these (Date's clock) made its host.
+    time_window window(std::optional<time_point> earliest, std::optional<time_point> latest) const;
+
+private:
+    duration margin_ = std::chrono::seconds(2);
+    bool learned_ = false;
+    duration lo_{}, hi_{};
+};
+
 // One create that may have made a host whose id is not known.
 enum class claim_kind
 {
@@ -140,9 +194,21 @@ struct claim
     time_window window;
 };
 
+inline time_window createtime_skew::window(std::optional<time_point> earliest, std::optional<time_point> latest) const
+{
+    auto [lo, hi] = bounds();
+    time_window w;
+    if (earliest)
+        w.earliest = *earliest + lo;
+    if (latest)
+        w.latest = *latest + hi;
+    return w;
+}
+
 struct identification
 {
     std::vector<std::optional<std::size_t>> host;   // per claim: the candidate it takes
+    std::vector<bool> exact;                         // per claim: its group had only `made` claims, as many as hosts
     std::vector<std::vector<std::size_t>> contested; // per claim: the candidates it competes for (then no host)
     std::size_t made_missing = 0;                    // `made` claims left without a host, not contested
 };
@@ -153,6 +219,7 @@ inline identification identify(const std::vector<claim>& claims, const std::vect
     const std::size_t nc = claims.size(), nh = candidates.size();
     identification out;
     out.host.assign(nc, std::nullopt);
+    out.exact.assign(nc, false);
     out.contested.assign(nc, {});
 
     // Candidates by time; a claim's window covers a contiguous run of them.
@@ -266,10 +333,101 @@ inline identification identify(const std::vector<claim>& claims, const std::vect
             contest();
             continue;
         }
+        const bool only_made = std::all_of(cl.begin(), cl.end(), [&](auto c) { return claims[c].kind == claim_kind::made; });
         for (auto c : cl)
+        {
             if (claims[c].kind == claim_kind::made && !out.host[c])
                 ++out.made_missing;
+            out.exact[c] = only_made && hs.size() == cl.size();
+        }
     }
+    return out;
+}
+
+// identify() with the claims' windows in Date's clock (raw) and createTime's clock `skew` from it
+// not known exactly. The windows widened by the whole of `skew` may leave groups contested (a
+// host another program made just after the batch) when one offset would tell them apart. Every
+// offset in `skew` where the answer can change is tried: one at which a window would hold a host
+// too many could be the true offset, so that host could be ours (doubt: the widened answer
+// stands); one at which a host the server said it made would be missing is not the true offset;
+// the others explain everything, and if they all name the same hosts, those are the claims' (and
+// `learnt` the offsets that explain them). Searched only for groups small enough (the offsets to
+// try grow with claims x hosts). A host of ours the listing does not show yet, while another
+// program's fits a window, is the limit no rule can see past.
+struct skewed_identification : identification
+{
+    std::optional<std::pair<time_point::duration, time_point::duration>> learnt;
+};
+
+inline skewed_identification identify_skewed(const std::vector<claim>& raw, const std::vector<time_point>& candidates,
+                                             std::pair<time_point::duration, time_point::duration> skew)
+{
+    using duration = time_point::duration;
+    auto shifted = [&](duration lo, duration hi) {
+        std::vector<claim> w = raw;
+        for (auto& c : w)
+        {
+            if (c.window.earliest)
+                c.window.earliest = *c.window.earliest + lo;
+            if (c.window.latest)
+                c.window.latest = *c.window.latest + hi;
+        }
+        return w;
+    };
+    skewed_identification out;
+    static_cast<identification&>(out) = identify(shifted(skew.first, skew.second), candidates);
+    const bool settled = out.made_missing == 0 &&
+                         std::all_of(out.contested.begin(), out.contested.end(), [](auto& c) { return c.empty(); });
+    const bool bounded = std::all_of(raw.begin(), raw.end(), [](auto& c) { return c.window.earliest && c.window.latest; });
+    if (settled || !bounded || raw.empty() || raw.size() * candidates.size() > 4096 || skew.first >= skew.second)
+        return out;
+    // Where the answer can change: an offset at which a host enters or leaves a window.
+    std::vector<duration> points{skew.first, skew.second};
+    for (const auto& c : raw)
+        for (auto t : candidates)
+            for (auto k : {t - *c.window.latest, t - *c.window.earliest})
+                if (k > skew.first && k < skew.second)
+                    points.push_back(k);
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    std::vector<duration> tries;
+    for (std::size_t i = 0; i < points.size(); ++i)
+    {
+        tries.push_back(points[i]);
+        if (i + 1 < points.size())
+            tries.push_back(points[i] + (points[i + 1] - points[i]) / 2);
+    }
+    std::optional<identification> agreed;
+    std::vector<std::size_t> agreed_hosts;
+    duration lo = duration::max(), hi = duration::min();
+    for (auto k : tries)
+    {
+        auto r = identify(shifted(k, k), candidates);
+        // At the true offset every host of ours is in its claim's window. An offset at which a
+        // window holds a host too many could be it, and then that host could be ours: doubt.
+        if (std::any_of(r.contested.begin(), r.contested.end(), [](auto& c) { return !c.empty(); }))
+            return out;
+        if (r.made_missing != 0)
+            continue;   // not the true offset: a host the server said it made would be missing
+        std::vector<std::size_t> hosts;
+        for (const auto& h : r.host)
+            if (h)
+                hosts.push_back(*h);
+        std::sort(hosts.begin(), hosts.end());
+        if (agreed && hosts != agreed_hosts)
+            return out;   // two offsets, two answers: the widened windows' doubt stands
+        if (!agreed)
+        {
+            agreed = std::move(r);
+            agreed_hosts = std::move(hosts);
+        }
+        lo = std::min(lo, k);
+        hi = std::max(hi, k);
+    }
+    if (!agreed)
+        return out;
+    static_cast<identification&>(out) = std::move(*agreed);
+    out.learnt = std::pair(lo, hi);
     return out;
 }
 
