@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace finovy::detail {
@@ -38,7 +39,7 @@ boost::asio::awaitable<void> for_each_bounded(std::size_t n, std::size_t budget,
     std::size_t running = std::min(std::max<std::size_t>(budget, 1), n);
     asio::steady_timer all_done(ex, asio::steady_timer::time_point::max());
     std::vector<bool> finished(running, false);
-    auto worker = [&](std::size_t k) -> asio::awaitable<void> {
+    auto worker = [&](std::size_t) -> asio::awaitable<void> {
         while (next < n)
         {
             auto i = next++;
@@ -50,13 +51,18 @@ boost::asio::awaitable<void> for_each_bounded(std::size_t n, std::size_t budget,
             {
             }
         }
-        finished[k] = true;
-        if (--running == 0)
-            all_done.cancel();
     };
-    std::vector<asio::cancellation_signal> signals(running);
-    for (std::size_t k = 0; k < signals.size(); ++k)
-        asio::co_spawn(ex, worker(k), asio::bind_cancellation_slot(signals[k].slot(), asio::detached));
+    // A worker is done when its completion handler runs: co_spawn still uses its cancellation
+    // slot after the body returns, so the signals live as long as the last handler (shared), and
+    // this frame is left only after every handler has run.
+    auto signals = std::make_shared<std::vector<asio::cancellation_signal>>(running);
+    for (std::size_t k = 0; k < signals->size(); ++k)
+        asio::co_spawn(ex, worker(k),
+                       asio::bind_cancellation_slot((*signals)[k].slot(), [&, k, signals](std::exception_ptr) {
+                           finished[k] = true;
+                           if (--running == 0)
+                               all_done.cancel();
+                       }));
     bool forwarded = false;
     while (running > 0)
     {
@@ -66,9 +72,9 @@ boost::asio::awaitable<void> for_each_bounded(std::size_t n, std::size_t budget,
         if (cs != asio::cancellation_type::none && !forwarded && running > 0)
         {
             forwarded = true;
-            for (std::size_t k = 0; k < signals.size(); ++k)
+            for (std::size_t k = 0; k < signals->size(); ++k)
                 if (!finished[k])
-                    signals[k].emit(asio::cancellation_type::terminal);
+                    (*signals)[k].emit(asio::cancellation_type::terminal);
         }
     }
     co_await asio::this_coro::throw_if_cancelled(throwing);
