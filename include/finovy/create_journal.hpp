@@ -73,10 +73,15 @@ struct journal_entry
     journal_state state = journal_state::intended;   ///< see journal_state
     std::string host_id;                    ///< when created (or identified)
     time_point recorded{};                  ///< the client's clock when the intent was recorded
-    /// The earliest its host may have been made, in the server's clock (from the Date header;
-    /// unset if the server sends none).
+    /// When the create left, in the server's clock as its Date header tells (unset if the server
+    /// sends none): its host was made no earlier.
     std::optional<time_point> not_before;
-    std::optional<time_point> not_after;    ///< the latest, likewise
+    /// When its answer came (or, unanswered, the latest it could still be acted on), likewise: its
+    /// host was made no later.
+    std::optional<time_point> not_after;
+    /// What createTime's clock is to the Date header's (their difference lies between these), as
+    /// known when the entry was written; unset: not known (reconcile_options::clock_margin).
+    std::optional<std::chrono::milliseconds> skew_min, skew_max;
     /// The round's marker: the newest host's createTime when the round began (hosts no newer are
     /// not the create's), and the ids that shared it. Unset: the account was empty.
     std::optional<time_point> marker;
@@ -87,6 +92,10 @@ struct journal_entry
     std::string trace_id;                   ///< the last answer's traceId
     std::string message;                    ///< why, in words (never a token)
     std::vector<std::string> candidates;    ///< hosts it could not be told from (identification failed)
+    /// Its host was told apart by the listing, not answered by the server: while the listing may
+    /// still lag, reconciliation checks it again (a host of its own that showed late makes it
+    /// contested instead).
+    bool inferred = false;
 };
 
 /// One line: intent, batch, state, host, message.
@@ -96,6 +105,7 @@ FINOVY_DECL std::ostream& operator<<(std::ostream& os, const journal_entry& e);
 struct journal_snapshot
 {
     std::vector<journal_entry> unsettled;   ///< entries in an unsettled() state
+    std::vector<journal_entry> inferred;    ///< `created` entries whose host was told apart (journal_entry::inferred)
     std::vector<std::string> claimed;       ///< every host id recorded: none may be claimed twice
 };
 

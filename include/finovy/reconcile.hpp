@@ -9,6 +9,10 @@
 /// entry's window, and no entry of the journal claims it already; where hosts outnumber the entries
 /// they could fill, none is taken. Rounds are settled oldest first.
 ///
+/// Entries whose host a listing told apart (journal_entry::inferred) are looked at again while the
+/// listing may still lag: if another host of the package and image now shows in their window, the
+/// one they were given may not be theirs, and they are opened again (`contested`, with both).
+///
 /// Each entry ends as one of reconciled::verdict, and the journal records it:
 /// - `found`: its host is identified (journal_state::created, journal_entry::host_id);
 /// - `absent`: an entry that may not have made a host (`intended`, `unknown`) with no host for it,
@@ -42,6 +46,9 @@ struct reconcile_options
     /// An entry that may not have made a host, recorded longer ago than this, with no host for it,
     /// made none. Longer than the listing's lag and the server's slowest create.
     std::chrono::milliseconds appear_timeout{120'000};
+    /// What createTime's clock may be to the Date header's, for entries that do not say
+    /// (create_options::clock_margin).
+    std::chrono::milliseconds clock_margin{2'000};
 };
 
 /// What reconciliation made of one entry.

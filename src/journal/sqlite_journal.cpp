@@ -49,7 +49,10 @@ CREATE TABLE IF NOT EXISTS finovy_create_journal (
   http_status INTEGER NOT NULL DEFAULT 0,
   trace_id TEXT NOT NULL DEFAULT '',
   message TEXT NOT NULL DEFAULT '',
-  candidates TEXT NOT NULL DEFAULT ''
+  candidates TEXT NOT NULL DEFAULT '',
+  inferred INTEGER NOT NULL DEFAULT 0,
+  skew_min_ms INTEGER,
+  skew_max_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS finovy_create_journal_state ON finovy_create_journal(state);
 CREATE INDEX IF NOT EXISTS finovy_create_journal_batch ON finovy_create_journal(batch);
@@ -58,17 +61,17 @@ CREATE INDEX IF NOT EXISTS finovy_create_journal_batch ON finovy_create_journal(
 constexpr const char* upsert_sql = R"(
 INSERT INTO finovy_create_journal (intent, batch, package_id, image_id, period_unit, period_count, state, host_id,
   recorded_ms, not_before_ms, not_after_ms, marker_ms, marker_ids, marker_tie, api_code, http_status, trace_id,
-  message, candidates)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+  message, candidates, inferred, skew_min_ms, skew_max_ms)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
 ON CONFLICT(intent) DO UPDATE SET batch = ?2, package_id = ?3, image_id = ?4, period_unit = ?5, period_count = ?6,
   state = ?7, host_id = ?8, recorded_ms = ?9, not_before_ms = ?10, not_after_ms = ?11, marker_ms = ?12,
   marker_ids = ?13, marker_tie = ?14, api_code = ?15, http_status = ?16, trace_id = ?17, message = ?18,
-  candidates = ?19
+  candidates = ?19, inferred = ?20, skew_min_ms = ?21, skew_max_ms = ?22
 )";
 
 constexpr const char* columns = "intent, batch, package_id, image_id, period_unit, period_count, state, host_id, "
                                 "recorded_ms, not_before_ms, not_after_ms, marker_ms, marker_ids, marker_tie, "
-                                "api_code, http_status, trace_id, message, candidates";
+                                "api_code, http_status, trace_id, message, candidates, inferred, skew_min_ms, skew_max_ms";
 
 std::int64_t ms_of(time_point t)
 {
@@ -145,6 +148,10 @@ journal_entry row_of(sqlite3_stmt* s)
     e.trace_id = text_at(s, 16);
     e.message = text_at(s, 17);
     e.candidates = split(text_at(s, 18));
+    e.inferred = sqlite3_column_int(s, 19) != 0;
+    for (auto [i, v] : {std::pair(20, &e.skew_min), std::pair(21, &e.skew_max)})
+        if (sqlite3_column_type(s, i) != SQLITE_NULL)
+            *v = std::chrono::milliseconds(sqlite3_column_int64(s, i));
     return e;
 }
 
@@ -242,6 +249,12 @@ struct sqlite_create_journal::impl
         bind_text(s, 17, e.trace_id);
         bind_text(s, 18, e.message);
         bind_text(s, 19, join(e.candidates));
+        sqlite3_bind_int(s, 20, e.inferred ? 1 : 0);
+        for (auto [i, v] : {std::pair(21, e.skew_min), std::pair(22, e.skew_max)})
+            if (v)
+                sqlite3_bind_int64(s, i, v->count());
+            else
+                sqlite3_bind_null(s, i);
         rc = sqlite3_step(s);
         return rc == SQLITE_DONE ? error_code{} : sqlite_error(rc);
     }
@@ -281,6 +294,10 @@ struct sqlite_create_journal::impl
         auto ec = select(std::string("SELECT ") + columns +
                              " FROM finovy_create_journal WHERE state IN ('intended', 'made', 'unknown') ORDER BY rowid",
                          nullptr, [&](sqlite3_stmt* s) { snap.unsettled.push_back(row_of(s)); });
+        if (!ec)
+            ec = select(std::string("SELECT ") + columns +
+                            " FROM finovy_create_journal WHERE state = 'created' AND inferred <> 0 ORDER BY rowid",
+                        nullptr, [&](sqlite3_stmt* s) { snap.inferred.push_back(row_of(s)); });
         if (!ec)
             ec = select("SELECT host_id FROM finovy_create_journal WHERE host_id <> ''", nullptr,
                         [&](sqlite3_stmt* s) { snap.claimed.push_back(text_at(s, 0)); });

@@ -352,6 +352,33 @@ asio::awaitable<result> run_scenario(finovy::sim::server& sim, params p)
     for (const auto& id : ours)
         if (!tracked.count(id))
             r.violations.push_back("host " + id + " was bought but is tracked nowhere");
+    if (!r.violations.empty())
+    {
+        // What the batch and the journal said, and the truth, to tell why.
+        auto ms = [](finovy::time_point t) {
+            return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 100000);
+        };
+        for (const auto& h : made)
+        {
+            std::ostringstream line;
+            line << "entry " << h;
+            r.violations.push_back(line.str());
+        }
+        for (const auto& e : journal.entries())
+        {
+            std::ostringstream line;
+            line << e << " window " << (e.not_before ? ms(*e.not_before) : "-") << ".."
+                 << (e.not_after ? ms(*e.not_after) : "-") << " skew "
+                 << (e.skew_min ? std::to_string(e.skew_min->count()) : "-") << ".."
+                 << (e.skew_max ? std::to_string(e.skew_max->count()) : "-") << (e.inferred ? " inferred" : "");
+            r.violations.push_back(line.str());
+        }
+        for (const auto& [id, h] : truth)
+            r.violations.push_back("truth " + id + " " + h.package_id + "/" + h.image_id + " created " +
+                                   std::to_string(h.created_ms % 100000) + " visible " +
+                                   std::to_string(h.visible_ms % 100000) + (before.count(id) ? " before" : "") +
+                                   (foreign.count(id) ? " foreign" : ""));
+    }
     co_return r;
 }
 

@@ -452,10 +452,15 @@ BOOST_AUTO_TEST_CASE(made_hosts_are_listed_identified_and_waited_for_when_late)
     mock_clock::current += 250ms;
     BOOST_TEST((r.on_slept().step == round_step::list));
     listed.insert(listed.begin(), host_of("n2", office(), ubuntu(), at(300ms)));
+    a = r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now());
+    BOOST_TEST((a.step == round_step::sleep));   // told apart: read once more, to confirm
+    BOOST_TEST((a.until == mock_clock::now() + 250ms));
+    mock_clock::current += 250ms;
+    r.on_slept();
     BOOST_TEST((r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now()).step == round_step::done));
     std::set<std::string> ids{r.entries()[0].id, r.entries()[1].id};
     BOOST_TEST((ids == std::set<std::string>{"n1", "n2"}));
-    BOOST_TEST(r.listings() == 2u);
+    BOOST_TEST(r.listings() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(a_host_that_never_appears_is_unresolved_after_the_appear_timeout)
@@ -505,12 +510,38 @@ BOOST_AUTO_TEST_CASE(unknown_outcomes_are_matched_but_never_prolong_the_round)
     BOOST_TEST((r.on_creates_done(mock_clock::now()).step == round_step::list));
     // The id answered is not a candidate; one unknown create made a host, one did not.
     std::vector<host> listed{host_of("m", office(), ubuntu(), at(20ms)), host_of("k", office(), ubuntu(), at(10ms))};
+    BOOST_TEST((r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now()).step == round_step::sleep));
+    r.on_slept();
     BOOST_TEST((r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now()).step == round_step::done));
-    BOOST_TEST(r.listings() == 1u);
+    BOOST_TEST(r.listings() == 2u);   // the first, and its confirmation: no more for unknowns
     int found = 0;
     for (std::size_t i = 1; i < 3; ++i)
         found += r.entries()[i].id == "m" ? 1 : 0;
     BOOST_TEST(found == 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_confirmation_reveals_a_host_the_listing_lagged_on)
+{
+    // Our host lags; another program's of the package and image, made in the same window, is
+    // listed alone: the first listing would take it, the confirmation shows ours and doubts.
+    auto sig = host_signature::of(office(), ubuntu(), billing_kind::pay_as_you_go);
+    fsm r({0}, quick_settings());
+    r.start();
+    auto marker = page_of({});
+    r.on_marker(&marker);
+    r.may_send(0);
+    r.on_sent(0, at(0ms));
+    r.on_answer(0, st::made, {}, at(50ms));
+    r.on_creates_done(mock_clock::now());
+    std::vector<host> listed{host_of("theirs", office(), ubuntu(), at(30ms))};
+    BOOST_TEST((r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now()).step == round_step::sleep));
+    BOOST_TEST(r.entries()[0].id == "theirs");   // not final yet
+    BOOST_TEST(!r.entries()[0].final);
+    r.on_slept();
+    listed.push_back(host_of("ours", office(), ubuntu(), at(20ms)));
+    BOOST_TEST((r.on_listing(&listed, &sig, {}, exact_clock(), mock_clock::now()).step == round_step::done));
+    BOOST_TEST(r.entries()[0].id.empty());
+    BOOST_TEST(r.entries()[0].contested.size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(listed_hosts_whose_making_is_bracketed_teach_the_skew)

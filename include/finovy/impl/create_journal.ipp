@@ -86,6 +86,8 @@ FINOVY_DECL void memory_create_journal::async_load(
         {
             if (unsettled(e.state))
                 s.unsettled.push_back(e);
+            else if (e.state == journal_state::created && e.inferred)
+                s.inferred.push_back(e);
             if (!e.host_id.empty())
                 s.claimed.push_back(e.host_id);
         }

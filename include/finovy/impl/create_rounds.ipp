@@ -214,7 +214,7 @@ private:
             // Unanswered yet: made, if at all, before the create's deadline, or a while after.
             const auto deadline = b.call.deadline.value_or(client_access::impl(c_)->opts.deadline);
             if (auto latest = server_latest())
-                je.not_after = skew().window(std::nullopt, saturating_deadline(*latest, deadline, late_act)).latest;
+                je.not_after = saturating_deadline(*latest, deadline, late_act);
             std::vector<journal_entry> one(1, std::move(je));
             auto [jec] = co_await journal_write(*b.opts.journal, std::move(one));
             if (jec)
@@ -465,9 +465,11 @@ private:
         je.state = st;
         je.host_id = out.id.empty() ? fe.id : out.id;
         je.recorded = s.recorded;
-        const auto w = skew().window(fe.window.earliest, fe.window.latest);   // in createTime's clock
-        je.not_before = w.earliest;
-        je.not_after = w.latest;
+        je.not_before = fe.window.earliest;   // Date's clock; the skew says how createTime's differs
+        je.not_after = fe.window.latest;
+        const auto [lo, hi] = skew().bounds();
+        je.skew_min = std::chrono::floor<std::chrono::milliseconds>(lo);
+        je.skew_max = std::chrono::ceil<std::chrono::milliseconds>(hi);
         const auto& m = fsm_.marker();
         if (m.any)
             je.marker = m.newest;
@@ -478,6 +480,7 @@ private:
         je.trace_id = std::string(out.diag.trace_id());
         je.message = std::string(out.diag.client_message());
         je.candidates = out.candidates.empty() ? fe.contested : out.candidates;
+        je.inferred = st == journal_state::created && (fe.st == state::made || fe.st == state::maybe);
         return je;
     }
 

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_set>
 
 namespace finovy {
@@ -104,9 +105,13 @@ struct catalog
 };
 
 // Settles one round's entries against the hosts nobody claims yet (`pool`, which loses the hosts
-// given out).
+// given out). `inferred` entries (created, their host told apart by a listing) take part with
+// their host: if the group is now contested (a host of theirs showed late), they are opened
+// again; otherwise, once past the listing's lag, they are confirmed. `changed` gets what is to be
+// written; `out` the verdicts of the entries that were open, and of those opened again.
 inline void settle_round(const round_key& key, std::vector<journal_entry*>& entries, const catalog& cat,
-                         std::vector<host>& pool, const reconcile_options& o, std::vector<reconciled>& out)
+                         std::vector<host>& pool, const reconcile_options& o, std::vector<reconciled>& out,
+                         std::vector<journal_entry>& changed)
 {
     auto sig = cat.signature(key);
     const auto marker = marker_of(key);
@@ -119,30 +124,75 @@ inline void settle_round(const round_key& key, std::vector<journal_entry*>& entr
                 candidates.push_back(h);
                 times.push_back(pool[h].created);
             }
+    // The windows in Date's clock, searched over the skew the entries knew (the widest of them),
+    // as the batch did.
     std::vector<claim> claims;
+    auto lo = std::chrono::milliseconds::max(), hi = std::chrono::milliseconds::min();
     for (auto* e : entries)
-        claims.push_back({e->state == journal_state::made ? claim_kind::made : claim_kind::maybe,
+    {
+        claims.push_back({e->state == journal_state::made || e->inferred ? claim_kind::made : claim_kind::maybe,
                           time_window{e->not_before, e->not_after}});
-    auto found = identify(claims, times);
+        lo = std::min(lo, e->skew_min.value_or(-o.clock_margin));
+        hi = std::max(hi, e->skew_max.value_or(o.clock_margin));
+    }
+    identification found = identify_skewed(claims, times, {lo, hi});
     const auto now = std::chrono::system_clock::now();
-    std::vector<std::size_t> taken;
+    // The hosts the group explains; those of inferred entries stay theirs, the rest go to the open ones.
+    std::set<std::string> assigned, kept;
+    for (std::size_t k = 0; k < entries.size(); ++k)
+        if (found.host[k])
+            assigned.insert(pool[candidates[*found.host[k]]].id);
+    for (std::size_t k = 0; k < entries.size(); ++k)
+        if (entries[k]->inferred && found.contested[k].empty() && assigned.count(entries[k]->host_id))
+            kept.insert(entries[k]->host_id);
+    std::vector<std::string> free;
+    std::set_difference(assigned.begin(), assigned.end(), kept.begin(), kept.end(), std::back_inserter(free));
+    std::set<std::string> taken(kept);
     for (std::size_t k = 0; k < entries.size(); ++k)
     {
         auto& e = *entries[k];
         reconciled r;
+        if (e.inferred)
+        {
+            if (!found.contested[k].empty() || (sig && !kept.count(e.host_id) &&
+                                                std::any_of(pool.begin(), pool.end(), [&](auto& h) { return h.id == e.host_id; })))
+            {
+                e.state = journal_state::made;
+                e.inferred = false;
+                e.candidates.clear();
+                for (auto c : found.contested[k])
+                    e.candidates.push_back(pool[candidates[c]].id);
+                if (std::find(e.candidates.begin(), e.candidates.end(), e.host_id) == e.candidates.end())
+                    e.candidates.push_back(e.host_id);
+                e.host_id.clear();
+                e.message = "reconciliation: another host of the package and image showed in its window, so the "
+                            "one the listing told apart may not be its own";
+                r.result = reconciled::verdict::contested;
+                r.entry = e;
+                out.push_back(std::move(r));
+                changed.push_back(e);
+            }
+            else if (now - e.recorded > o.appear_timeout)
+            {
+                e.inferred = false;   // the listing has had its time to show anything else
+                changed.push_back(e);
+            }
+            continue;
+        }
         if (!sig)
         {
             e.message = "reconciliation: the package or the image is not in the catalog";
             r.result = reconciled::verdict::pending;
         }
-        else if (found.host[k])
+        else if (found.host[k] && !free.empty())
         {
-            const auto h = candidates[*found.host[k]];
             e.state = journal_state::created;
-            e.host_id = pool[h].id;
+            e.host_id = free.back();
+            free.pop_back();
+            e.inferred = true;
             e.candidates.clear();
             e.message = "reconciliation found its host";
-            taken.push_back(h);
+            taken.insert(e.host_id);
             r.result = reconciled::verdict::found;
         }
         else if (!found.contested[k].empty())
@@ -166,11 +216,10 @@ inline void settle_round(const round_key& key, std::vector<journal_entry*>& entr
             r.result = reconciled::verdict::pending;
         }
         r.entry = e;
-        out.push_back(std::move(r));
+        out.push_back(r);
+        changed.push_back(std::move(r.entry));
     }
-    std::sort(taken.rbegin(), taken.rend());
-    for (auto h : taken)
-        pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(h));
+    std::erase_if(pool, [&](const host& h) { return taken.count(h.id) != 0; });
 }
 
 inline asio::awaitable<error_code> reconcile(impl_ptr impl, create_journal* journal,
@@ -185,13 +234,22 @@ inline asio::awaitable<error_code> reconcile(impl_ptr impl, create_journal* jour
         diagnostics_access::set_client_message(diag, "the journal could not be read");
         co_return lec;
     }
-    if (snap.unsettled.empty())
+    if (snap.unsettled.empty() && snap.inferred.empty())
         co_return error_code{};
 
     catalog cat;
     std::map<round_key, std::vector<journal_entry*>> rounds;
+    std::unordered_set<std::string> inferred_hosts;
+    for (const auto& e : snap.inferred)
+        inferred_hosts.insert(e.host_id);
+    std::vector<journal_entry*> all;
     for (auto& e : snap.unsettled)
+        all.push_back(&e);
+    for (auto& e : snap.inferred)
+        all.push_back(&e);
+    for (auto* ep : all)
     {
+        auto& e = *ep;
         const int kind = static_cast<int>(e.period ? billing_kind::fixed_period : billing_kind::pay_as_you_go);
         rounds[round_key{e.package_id, e.image_id, kind, e.marker, e.marker_ids, e.marker_tie}].push_back(&e);
         cat.packages[kind];
@@ -216,21 +274,21 @@ inline asio::awaitable<error_code> reconcile(impl_ptr impl, create_journal* jour
     if (co_await cancelled())
         co_return asio::error::operation_aborted;
 
+    // Hosts the journal gives out are nobody else's, but those told apart by a listing are
+    // looked at again with their entries.
     std::unordered_set<std::string> claimed(snap.claimed.begin(), snap.claimed.end());
     for (const auto& id : creator_of(*impl)->claimed())
         claimed.insert(id);
-    std::erase_if(hosts, [&](const host& h) { return claimed.count(h.id) != 0; });
+    std::erase_if(hosts, [&](const host& h) { return claimed.count(h.id) != 0 && !inferred_hosts.count(h.id); });
     auto& report = st->value;
-    for (auto& [key, entries] : rounds)
-        settle_round(key, entries, cat, hosts, o, report.entries);
-
     std::vector<journal_entry> changed;
+    for (auto& [key, entries] : rounds)
+        settle_round(key, entries, cat, hosts, o, report.entries, changed);
     for (const auto& r : report.entries)
-    {
-        changed.push_back(r.entry);
         if (r.result == reconciled::verdict::found)
             creator_of(*impl)->claim(r.entry.host_id);
-    }
+    if (changed.empty())
+        co_return error_code{};
     auto [wec] = co_await journal_write(*journal, std::move(changed));
     if (wec)
     {

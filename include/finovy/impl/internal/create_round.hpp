@@ -13,6 +13,8 @@
 //   entries lack a host (the listing may lag the creates) the round sleeps and lists again, until
 //   appear_timeout; then they stay unresolved. `maybe` entries never prolong the round: a host
 //   that appears for them later is the journal's reconciliation's to find (reconcile.hpp).
+// - Once every host is told apart, the listing is read once more after confirm_pause: a host of
+//   ours it lagged on would show then, and make the answer doubtful rather than wrong.
 // - Identification uses the last listing only, so that what is final was unambiguous then.
 #ifndef FINOVY_IMPL_INTERNAL_CREATE_ROUND_HPP
 #define FINOVY_IMPL_INTERNAL_CREATE_ROUND_HPP
@@ -35,6 +37,9 @@ struct round_settings
     std::chrono::milliseconds appear_timeout{10'000};     // how long a made host may take to be listed
     std::chrono::milliseconds first_relist{250};          // the first pause before listing again (doubles)
     std::chrono::milliseconds max_relist{2'000};          // ... up to this
+    // Once the listing has told every host apart, it is read once more this much later: a host of
+    // ours it did not show yet (its lag) would make the answer doubtful, and must not be missed.
+    std::chrono::milliseconds confirm_pause{250};
 };
 
 enum class round_step
@@ -174,7 +179,12 @@ public:
         {
             assign_from(*newer, *sig, claimed, skew);
             if (made_missing_ == 0)
-                return settle();
+            {
+                if (confirmed_ || !told_apart() || settings_.confirm_pause.count() <= 0)
+                    return settle();
+                confirmed_ = true;   // the next listing is the confirmation
+                return {round_step::sleep, now + settings_.confirm_pause};
+            }
         }
         if (now + pause_ >= appear_by_)
             return settle();
@@ -193,6 +203,14 @@ public:
     }
 
 private:
+    // Some entry's host was told apart by the listing (not answered by the server).
+    bool told_apart() const
+    {
+        return std::any_of(entries_.begin(), entries_.end(), [](const entry& e) {
+            return (e.st == state::made || e.st == state::maybe) && !e.id.empty();
+        });
+    }
+
     bool unresolved() const
     {
         return std::any_of(entries_.begin(), entries_.end(),
@@ -285,6 +303,7 @@ private:
     local_time appear_by_{};
     std::chrono::milliseconds pause_{};
     std::size_t made_missing_ = 0;
+    bool confirmed_ = false;
     std::size_t listings_ = 0;
     std::vector<std::string> candidates_;
     std::vector<std::size_t> claim_of_;

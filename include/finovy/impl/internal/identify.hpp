@@ -208,7 +208,7 @@ inline time_window createtime_skew::window(std::optional<time_point> earliest, s
 struct identification
 {
     std::vector<std::optional<std::size_t>> host;   // per claim: the candidate it takes
-    std::vector<bool> exact;                         // per claim: its group had only `made` claims, as many as hosts
+    std::vector<bool> exact;                         // per claim: `made`, alone in its group with one host
     std::vector<std::vector<std::size_t>> contested; // per claim: the candidates it competes for (then no host)
     std::size_t made_missing = 0;                    // `made` claims left without a host, not contested
 };
@@ -333,12 +333,12 @@ inline identification identify(const std::vector<claim>& claims, const std::vect
             contest();
             continue;
         }
-        const bool only_made = std::all_of(cl.begin(), cl.end(), [&](auto c) { return claims[c].kind == claim_kind::made; });
         for (auto c : cl)
         {
             if (claims[c].kind == claim_kind::made && !out.host[c])
                 ++out.made_missing;
-            out.exact[c] = only_made && hs.size() == cl.size();
+            // Which host of a group is which claim's is arbitrary, unless the group is one of each.
+            out.exact[c] = claims[c].kind == claim_kind::made && cl.size() == 1 && hs.size() == 1;
         }
     }
     return out;
@@ -400,6 +400,16 @@ inline skewed_identification identify_skewed(const std::vector<claim>& raw, cons
     std::optional<identification> agreed;
     std::vector<std::size_t> agreed_hosts;
     duration lo = duration::max(), hi = duration::min();
+    // The answer holds between critical points: what it teaches of the skew reaches the points
+    // around the offsets tried, not just those.
+    auto below = [&](duration k) {
+        auto it = std::lower_bound(points.begin(), points.end(), k);
+        return it == points.begin() ? skew.first : *std::prev(it);
+    };
+    auto above = [&](duration k) {
+        auto it = std::upper_bound(points.begin(), points.end(), k);
+        return it == points.end() ? skew.second : *it;
+    };
     for (auto k : tries)
     {
         auto r = identify(shifted(k, k), candidates);
@@ -421,8 +431,8 @@ inline skewed_identification identify_skewed(const std::vector<claim>& raw, cons
             agreed = std::move(r);
             agreed_hosts = std::move(hosts);
         }
-        lo = std::min(lo, k);
-        hi = std::max(hi, k);
+        lo = std::min(lo, below(k));
+        hi = std::max(hi, above(k));
     }
     if (!agreed)
         return out;
