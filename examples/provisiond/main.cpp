@@ -7,8 +7,14 @@
 //
 // Settings come as for the finovy tool, with the same flags (../common/settings.hpp): the flags,
 // then FINOVY_* variables, then a profile of the config file, through finovy::load_configuration().
-// Durations have the tool's syntax too (../common/duration.hpp). SIGINT or SIGTERM stop it: the server stops
-// accepting, the fleets' work is cancelled (their hosts stay as they are) and it exits.
+// Durations have the tool's syntax too (../common/duration.hpp).
+//
+// With --state PATH, fleets and every host they buy are recorded in a SQLite file (created on
+// first start): a restart, after a stop or a crash, reconciles what was open, resumes the waits
+// and the deletes (fleets.hpp). SIGINT or SIGTERM stop it: the server stops accepting, the
+// batches send nothing more and let their sent creates finish, and it exits within
+// --shutdown-timeout; the rest is picked up at the next start. With --api-key-file, every request
+// but /healthz must carry the key; listening on an address other than loopback requires one.
 #include "../common/duration.hpp"
 #include "../common/settings.hpp"
 #include "fleets.hpp"
@@ -18,10 +24,13 @@
 #include <finovy/client.hpp>
 #include <finovy/configuration.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -29,6 +38,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -80,7 +90,23 @@ struct settings
     finovy::client_options client;
     fleet_settings fleets;
     route_settings routes;
+    std::string state;                                // empty: in memory
+    std::chrono::milliseconds shutdown_timeout{30'000};
 };
+
+// The key, from its file: the first line, without the surrounding spaces.
+std::string read_api_key(const std::string& path)
+{
+    std::ifstream in(path);
+    std::string key;
+    if (!in || !std::getline(in, key))
+        throw usage_error("--api-key-file: cannot read " + path);
+    auto first = key.find_first_not_of(" \t\r"), last = key.find_last_not_of(" \t\r");
+    key = first == std::string::npos ? std::string() : key.substr(first, last - first + 1);
+    if (key.size() < 16)
+        throw usage_error("--api-key-file: the key must be at least 16 characters");
+    return key;
+}
 
 settings read_settings(int argc, char** argv)
 {
@@ -100,7 +126,13 @@ settings read_settings(int argc, char** argv)
         ("max-rps", po::value<double>()->default_value(0), "a ceiling on requests per second (0: the rate governor adapts alone)")
         ("poll-interval", duration("15s"), "between polling rounds of a fleet's waits")
         ("first-delay", duration("2s"), "after a power-on, before the first look")
-        ("wait-timeout", duration("10m"), "per host, to run");
+        ("wait-timeout", duration("10m"), "per host, to run")
+        ("state", po::value<std::string>(), "PATH of the state file (SQLite, created on first start); without it, nothing survives a restart")
+        ("shutdown-timeout", duration("30s"), "on SIGTERM, how long sent creates may take to finish before it exits")
+        ("api-key-file", po::value<std::string>(), "PATH of a file whose first line is the key requests must carry (required off loopback)")
+        ("retention", duration("1h"), "a finished fleet stays in memory this long (the state file keeps it)")
+        ("appear-timeout", duration("30s"), "how long a create's host may take to show in the account's listing")
+        ("delete-retry", duration("5s"), "between tries of a delete the API refuses for now (a host booting)");
     // clang-format on
     po::options_description client_settings("The client's settings (a flag wins over the variables shown, which win "
                                             "over the profile's keys)");
@@ -138,19 +170,50 @@ settings read_settings(int argc, char** argv)
     s.fleets.hub.interval = duration_of(vm, "poll-interval");
     s.fleets.wait.first_delay = duration_of(vm, "first-delay");
     s.fleets.wait.timeout = duration_of(vm, "wait-timeout");
-    s.fleets.delete_retry = std::max(s.fleets.hub.interval, std::chrono::milliseconds(100));
+    s.fleets.delete_retry = std::max(duration_of(vm, "delete-retry"), std::chrono::milliseconds(50));
+    s.fleets.retention = duration_of(vm, "retention");
+    s.fleets.appear_timeout = duration_of(vm, "appear-timeout");
+    s.shutdown_timeout = duration_of(vm, "shutdown-timeout");
     if (s.fleets.hub.interval.count() == 0)
         throw usage_error("--poll-interval must be more than 0");
+    if (vm.count("state"))
+        s.state = vm["state"].as<std::string>();
+    if (vm.count("api-key-file"))
+        s.routes.api_key = read_api_key(vm["api-key-file"].as<std::string>());
+    else if (!s.listen.address().is_loopback())
+        throw usage_error("--listen " + vm["listen"].as<std::string>() +
+                          " is not a loopback address: an API key is required (--api-key-file)");
     return s;
 }
 
-asio::awaitable<void> shut_down(http_server& server, fleet_registry& fleets, finovy::client& api)
+// Resumes what the state file holds, then serves.
+asio::awaitable<void> start_up(http_server& server, fleet_registry& fleets)
 {
-    server.stop();
-    co_await fleets.stop();
-    api.close();   // idle connections close; nothing is left to run
+    if (auto ec = co_await fleets.resume())
+        std::cerr << "provisiond: the state file cannot be read: " << ec.message() << '\n';
+    server.start();
+    std::cout << "provisiond listening on " << url_of(server.local_endpoint()) << std::endl;   // flushed
 }
 
+// Stops accepting, lets the fleets stop (sent creates finish and are recorded), within `limit`.
+asio::awaitable<void> shut_down(asio::io_context& ioc, http_server& server, fleet_registry& fleets,
+                                finovy::client& api, std::chrono::milliseconds limit)
+{
+    server.stop();
+    auto ex = co_await asio::this_coro::executor;
+    bool stopped = false;
+    asio::steady_timer deadline(ex, limit);
+    asio::co_spawn(ex, fleets.stop(), [&](std::exception_ptr) {
+        stopped = true;
+        deadline.cancel();
+    });
+    co_await deadline.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!stopped)
+        std::cerr << "provisiond: stopping before all work ended; the next start picks it up\n";
+    api.close();   // idle connections close
+    if (!stopped)
+        ioc.stop();
+}
 }   // namespace
 
 int main(int argc, char** argv)
@@ -170,7 +233,8 @@ int main(int argc, char** argv)
     {
         asio::io_context ioc(1);
         finovy::client api(ioc, std::move(s.client));   // throws std::invalid_argument for bad options
-        fleet_registry fleets(api, s.fleets);
+        store state(s.state);                            // throws when the file cannot be opened
+        fleet_registry fleets(api, state, s.fleets);
         std::optional<http_server> server;
         try
         {
@@ -181,15 +245,14 @@ int main(int argc, char** argv)
             std::cerr << "provisiond: cannot listen on " << url_of(s.listen) << ": " << e.code().message() << '\n';
             return 1;
         }
-        server->start();
-        std::cout << "provisiond listening on " << url_of(server->local_endpoint()) << std::endl;   // flushed
+        asio::co_spawn(ioc, start_up(*server, fleets), asio::detached);
 
         asio::signal_set signals(ioc, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec)
                 return;
             std::cerr << "provisiond: stopping\n";
-            asio::co_spawn(ioc, shut_down(*server, fleets, api), asio::detached);
+            asio::co_spawn(ioc, shut_down(ioc, *server, fleets, api, s.shutdown_timeout), asio::detached);
         });
         ioc.run();
         return 0;

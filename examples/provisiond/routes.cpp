@@ -51,42 +51,60 @@ response metrics(const context& c)
     return res;
 }
 
-response create_fleet(context& c, const request& req)
+asio::awaitable<response> create_fleet(context& c, const request& req)
 {
     auto parsed = parse_fleet_spec(req.body(), c.settings.max_count);
     if (auto* why = std::get_if<std::string>(&parsed))
-        return json_error(http::status::bad_request, *why);
-    auto id = c.fleets.create(std::move(std::get<fleet_spec>(parsed)));
+        co_return json_error(http::status::bad_request, *why);
+    std::string why;
+    auto op = c.fleets.create(std::move(std::get<fleet_spec>(parsed)), why);
+    auto id = co_await std::move(op);
     if (!id)
-        return json_error(http::status::service_unavailable, "the service is stopping");
+        co_return json_error(http::status::service_unavailable, why);
     auto res = json_value_response(http::status::accepted, json::object{{"id", *id}});
     res.set(http::field::location, "/fleets/" + *id);
-    return res;
+    co_return res;
 }
 
-response fleet_resource(context& c, const request& req, std::string_view id)
+asio::awaitable<response> fleet_resource(context& c, const request& req, std::string id)
 {
     if (req.method() == http::verb::get)
     {
-        if (auto doc = c.fleets.describe(id))
-            return json_value_response(http::status::ok, *doc);
+        if (auto doc = co_await c.fleets.describe(id))
+            co_return json_value_response(http::status::ok, *doc);
     }
     else if (req.method() == http::verb::delete_)
     {
-        switch (c.fleets.remove(id))
+        auto r = co_await c.fleets.remove(id);
+        auto brief = co_await c.fleets.describe(id, false);
+        switch (r)
         {
-        case removal::started: return json_value_response(http::status::accepted, *c.fleets.describe(id, false));
-        case removal::repeated: return json_value_response(http::status::ok, *c.fleets.describe(id, false));
-        case removal::stopping: return json_error(http::status::service_unavailable, "the service is stopping");
+        case removal::started: co_return json_value_response(http::status::accepted, *brief);
+        case removal::repeated: co_return json_value_response(http::status::ok, *brief);
+        case removal::stopping: co_return json_error(http::status::service_unavailable, "the service is stopping");
         case removal::not_found: break;
         }
     }
     else
-        return method_not_allowed("GET, DELETE");
-    return json_error(http::status::not_found, "no fleet " + std::string(id));
+        co_return method_not_allowed("GET, DELETE");
+    co_return json_error(http::status::not_found, "no fleet " + id);
 }
 
-response route(context& c, const request& req)
+// The key, compared in a time that does not depend on where it differs.
+bool carries_key(const request& req, const std::string& key)
+{
+    std::string_view given = req[http::field::authorization];
+    if (given.starts_with("Bearer "))
+        given.remove_prefix(7);
+    else
+        given = req["X-API-Key"];
+    unsigned char diff = given.size() == key.size() ? 0 : 1;
+    for (std::size_t i = 0; i < key.size(); ++i)
+        diff |= static_cast<unsigned char>(key[i] ^ (i < given.size() ? given[i] : 0));
+    return diff == 0;
+}
+
+asio::awaitable<response> route(context& c, const request& req)
 {
     std::string_view path = req.target();
     path = path.substr(0, path.find('?'));   // no route takes a query
@@ -94,32 +112,38 @@ response route(context& c, const request& req)
     if (path == "/healthz")
     {
         if (method != http::verb::get)
-            return method_not_allowed("GET");
+            co_return method_not_allowed("GET");
         response res{http::status::ok, 11};
         res.set(http::field::content_type, "text/plain");
         res.body() = "ok\n";
-        return res;
+        co_return res;
+    }
+    if (!c.settings.api_key.empty() && !carries_key(req, c.settings.api_key))
+    {
+        auto res = json_error(http::status::unauthorized, "an API key is required (Authorization: Bearer KEY)");
+        res.set(http::field::www_authenticate, "Bearer");
+        co_return res;
     }
     if (path == "/metrics")
-        return method == http::verb::get ? metrics(c) : method_not_allowed("GET");
+        co_return method == http::verb::get ? metrics(c) : method_not_allowed("GET");
     if (path == "/fleets" || path == "/fleets/")
     {
         if (method == http::verb::post)
-            return create_fleet(c, req);
+            co_return co_await create_fleet(c, req);
         if (method == http::verb::get)
-            return json_value_response(http::status::ok, c.fleets.list());
-        return method_not_allowed("GET, POST");
+            co_return json_value_response(http::status::ok, c.fleets.list());
+        co_return method_not_allowed("GET, POST");
     }
     constexpr std::string_view prefix = "/fleets/";
     if (path.starts_with(prefix) && path.find('/', prefix.size()) == std::string_view::npos)
-        return fleet_resource(c, req, path.substr(prefix.size()));
-    return json_error(http::status::not_found, "no such resource");
+        co_return co_await fleet_resource(c, req, std::string(path.substr(prefix.size())));
+    co_return json_error(http::status::not_found, "no such resource");
 }
 
 // A coroutine that is a plain function, not a lambda: it holds its context itself.
 asio::awaitable<response> handle(std::shared_ptr<context> c, const request& req)
 {
-    co_return route(*c, req);
+    co_return co_await route(*c, req);
 }
 
 }   // namespace

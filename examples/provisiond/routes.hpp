@@ -8,8 +8,12 @@
 //   GET    /metrics       the client's counters and histograms, Prometheus text format 0.0.4
 //   GET    /healthz       ok
 //
-// Errors are JSON, {"error": "..."}: 400 (a body that is not the JSON above), 404 (no such path or
-// fleet), 405 (a method the path does not take, with Allow), 503 (the service is stopping).
+// Errors are JSON, {"error": "..."}: 400 (a body that is not the JSON above), 401 (an API key is
+// set and the request does not carry it), 404 (no such path or fleet), 405 (a method the path does
+// not take, with Allow), 503 (the service is stopping, or its state file cannot be written).
+//
+// With an API key (--api-key-file), every request but GET /healthz must carry it, as
+// `Authorization: Bearer KEY` or `X-API-Key: KEY`; without it nothing is done.
 #ifndef PROVISIOND_ROUTES_HPP
 #define PROVISIOND_ROUTES_HPP
 
@@ -26,6 +30,7 @@ namespace provisiond {
 struct route_settings
 {
     std::size_t max_count = 100;   // hosts per fleet
+    std::string api_key;           // empty: none asked for
 };
 
 // The service's request handler. `api` and `fleets` must outlive the server.

@@ -36,6 +36,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace finovy {
@@ -49,6 +50,9 @@ struct reconcile_options
     /// What createTime's clock may be to the Date header's, for entries that do not say
     /// (create_options::clock_margin).
     std::chrono::milliseconds clock_margin{2'000};
+    /// Only the entries of these batches (journal_entry::batch), when not empty: a service settles
+    /// one finished batch while others still run and write (their open entries are theirs).
+    std::vector<std::string> batches;
 };
 
 /// What reconciliation made of one entry.

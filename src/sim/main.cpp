@@ -103,7 +103,7 @@ std::vector<tenant> parse_tenants(const std::string& text)
 int main(int argc, char** argv)
 {
     options o;
-    long token_ttl = 0, boot = 0, shutdown = 0, reboot = 0, disk = 0, latency = 0, jitter = 0;
+    long token_ttl = 0, boot = 0, shutdown = 0, reboot = 0, disk = 0, latency = 0, jitter = 0, lag = 0, lag_jitter = 0;
     std::string tenants_file, catalog_file, rate_mode = "code", rate_algorithm = "sliding", create_answers = "true";
     std::vector<std::string> names;
 
@@ -136,6 +136,8 @@ int main(int argc, char** argv)
         ("pending-rate", po::value(&o.faults.pending_rate)->default_value(0.0), "probability that a create answers 6005 (creation pending)")
         ("latency-ms", po::value(&latency)->default_value(0), "fault: delay before each request is processed")
         ("latency-jitter-ms", po::value(&jitter)->default_value(0), "fault: plus a uniform random delay up to this")
+        ("listing-lag-ms", po::value(&lag)->default_value(0), "a new host shows in mypage and one/{id} only this long after it was made")
+        ("listing-lag-jitter-ms", po::value(&lag_jitter)->default_value(0), "plus a uniform random part up to this")
         ("http-error-rate", po::value(&o.faults.http_error_rate)->default_value(0.0),
             "fault: fraction answered 502 or 503 with an HTML body, unprocessed")
         ("malformed-rate", po::value(&o.faults.malformed_rate)->default_value(0.0),
@@ -191,6 +193,8 @@ int main(int argc, char** argv)
         o.disk_time = std::chrono::milliseconds(disk);
         o.faults.latency = std::chrono::milliseconds(latency);
         o.faults.latency_jitter = std::chrono::milliseconds(jitter);
+        o.faults.listing_lag = std::chrono::milliseconds(lag);
+        o.faults.listing_lag_jitter = std::chrono::milliseconds(lag_jitter);
         if (!names.empty())
             o.cert_names = names;
         if (!tenants_file.empty())

@@ -113,6 +113,19 @@ inline void settle_round(const round_key& key, std::vector<journal_entry*>& entr
                          std::vector<host>& pool, const reconcile_options& o, std::vector<reconciled>& out,
                          std::vector<journal_entry>& changed)
 {
+    // An inferred entry whose host is gone (deleted since) has nothing left to check: it must not
+    // compete for the hosts of the open ones.
+    const auto now = std::chrono::system_clock::now();
+    std::erase_if(entries, [&](journal_entry* e) {
+        if (!e->inferred || std::any_of(pool.begin(), pool.end(), [&](const host& h) { return h.id == e->host_id; }))
+            return false;
+        if (now - e->recorded > o.appear_timeout)
+        {
+            e->inferred = false;
+            changed.push_back(*e);
+        }
+        return true;
+    });
     auto sig = cat.signature(key);
     const auto marker = marker_of(key);
     std::vector<std::size_t> candidates;
@@ -136,7 +149,6 @@ inline void settle_round(const round_key& key, std::vector<journal_entry*>& entr
         hi = std::max(hi, e->skew_max.value_or(o.clock_margin));
     }
     identification found = identify_skewed(claims, times, {lo, hi});
-    const auto now = std::chrono::system_clock::now();
     // The hosts the group explains; those of inferred entries stay theirs, the rest go to the open ones.
     std::set<std::string> assigned, kept;
     for (std::size_t k = 0; k < entries.size(); ++k)
@@ -234,6 +246,11 @@ inline asio::awaitable<error_code> reconcile(impl_ptr impl, create_journal* jour
         diagnostics_access::set_client_message(diag, "the journal could not be read");
         co_return lec;
     }
+    if (!o.batches.empty())
+        for (auto* list : {&snap.unsettled, &snap.inferred})
+            std::erase_if(*list, [&](const journal_entry& e) {
+                return std::find(o.batches.begin(), o.batches.end(), e.batch) == o.batches.end();
+            });
     if (snap.unsettled.empty() && snap.inferred.empty())
         co_return error_code{};
 
