@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <list>
 #include <map>
@@ -136,8 +137,10 @@ asio::awaitable<outcome> hosts_get(finovy::client& c, const globals& g, const in
 
 // --- create --------------------------------------------------------------------------------------
 
-// Ctrl-C (SIGINT, SIGTERM) while creating cancels the operations holding its slots, so that the
-// hosts already bought are printed rather than lost with the process.
+// Ctrl-C (SIGINT, SIGTERM) while creating cancels the operations holding its slots: the batch
+// sends no further create and lets those already sent finish, so that every host bought is
+// printed rather than lost with the process. A second one exits at once (those still in flight
+// are then the account's to show).
 class interrupter
 {
 public:
@@ -147,6 +150,12 @@ public:
             if (e)
                 return;   // cancelled: `this` may be gone
             fired_ = true;
+            std::cerr << "finovy: interrupted: no further create is sent; waiting for those already sent "
+                         "(Ctrl-C again to quit at once)\n";
+            signals_.async_wait([](error_code again, int) {
+                if (!again)
+                    std::_Exit(interrupted_exit);
+            });
             for (auto& s : cancels_)
                 s.emit(asio::cancellation_type::terminal);
         });
@@ -294,11 +303,18 @@ asio::awaitable<outcome> hosts_create(finovy::client& c, const globals& g, const
                           {"outcome", outcome_name(h.result)}};
         if (h.details)
             item["host"] = json::value_from(*h.details);
+        if (!h.candidates.empty())
+        {
+            // Not told apart: hosts that may be this one (none is claimed).
+            json::array may_be;
+            for (const auto& id : h.candidates)
+                may_be.push_back(json::string(id));
+            item["candidates"] = std::move(may_be);
+        }
         auto err = h.error ? h.error : h.ok() ? error_code{} : ec;   // else the batch's failure
         if (err)
         {
-            finovy::diagnostics none;
-            const auto& why = h.error ? none : d;
+            const auto& why = h.error ? h.diag : d;   // the entry's own: the server's code, msg, traceId
             item["error"] = error_json(err, why);
             std::string what = "host " + std::to_string(k) + " of " + std::to_string(hosts.size());
             if (!h.id.empty())
