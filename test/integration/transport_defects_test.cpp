@@ -374,7 +374,7 @@ BOOST_AUTO_TEST_CASE(a_token_fetch_that_throws)
 {
     run([&]() -> asio::awaitable<void> {
         auto s = scripted_server::make();
-        s->throwing_wires = {1};
+        s->throwing_wires = {2};   // the call takes a connection (wire 1) before it needs the token
         auto o = scripted();
         o.access_token.clear();
         o.uuid = "A27550582";

@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(full_jitter_backoff_is_bounded)
         std::chrono::milliseconds lo{100000}, hi{0};
         for (int k = 0; k < 500; ++k)
         {
-            auto d = backoff(p, attempt, rng);
+            auto d = backoff(p, attempt, std::uniform_real_distribution<double>(0, 1)(rng));
             lo = std::min(lo, d);
             hi = std::max(hi, d);
         }
@@ -199,7 +199,9 @@ BOOST_AUTO_TEST_CASE(full_jitter_backoff_is_bounded)
         BOOST_TEST(hi.count() > cap / 2, attempt);   // spread over the whole range
         BOOST_TEST(lo.count() < cap / 4, attempt);
     }
-    BOOST_TEST(backoff(p, 1, rng, 3000ms).count() == 3000);   // Retry-After is a floor
+    BOOST_TEST(backoff(p, 1, 0.5, 3000ms).count() == 3000);   // Retry-After is a floor
+    BOOST_TEST(backoff(p, 3, 1.0).count() == 400);
+    BOOST_TEST(backoff(p, 3, std::nan("")).count() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

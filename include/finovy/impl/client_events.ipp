@@ -62,7 +62,7 @@ FINOVY_DECL error_code client_impl::finish_call(op_state& op, error_code ec) noe
 }
 
 // The attempt's events: the connection it opened, its handshake, then the attempt itself.
-FINOVY_DECL void client_impl::emit_attempt_events(const op_state& op, const attempt_result& r, const retry_state& rs,
+FINOVY_DECL void client_impl::emit_attempt_events(const op_state& op, const attempt_result& r, int attempt,
                                                   std::chrono::microseconds latency, bool will_retry) const
 {
     const auto& spec = op.spec;
@@ -94,7 +94,7 @@ FINOVY_DECL void client_impl::emit_attempt_events(const op_state& op, const atte
     ev.operation = name;
     ev.method = spec.method;
     ev.path = spec.target;
-    ev.attempt = rs.attempt;
+    ev.attempt = attempt;
     ev.http_status = r.http_status;
     ev.api_code = r.api_code;
     ev.trace_id = r.trace_id;

@@ -6,6 +6,7 @@
 
 #include <finovy/impl/internal/client_helpers.hpp>
 #include <finovy/impl/internal/client_impl.hpp>
+#include <finovy/impl/internal/call_fsm.hpp>
 #include <finovy/impl/internal/retry.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -86,16 +87,22 @@ FINOVY_DECL void client_impl::close()
             });
         provider_call_.reset();
     }
-    std::lock_guard lk(gov_mtx_);
-    for (auto* q : {&foreground_, &background_})
     {
-        for (auto* w : *q)
+        std::lock_guard lk(gov_mtx_);
+        for (auto* q : {&foreground_, &background_})
         {
-            w->queued = false;
-            w->fulfil(client_errc::shut_down, false);
+            for (auto* w : *q)
+            {
+                w->queued = false;
+                w->fulfil(client_errc::shut_down, false);
+            }
+            q->clear();
         }
-        q->clear();
     }
+    // The dispatcher's timer holds the client: it must not sleep on to the next slot. (From the
+    // destructor there is none pending: it would have kept the client alive.)
+    if (auto self = weak_from_this().lock())
+        asio::post(gov_strand_, [self] { self->dispatch_timer_.cancel(); });
 }
 
 FINOVY_DECL client_stats client_impl::stats()
@@ -136,7 +143,16 @@ FINOVY_DECL client_stats client_impl::stats()
 }
 
 // -------------------------------------------------------------------------------------------------
-// One call: token, send slot, connection, attempt, and again while it is worth it.
+// One call: call_fsm.hpp decides, this drives it: slot, connection, token, attempt, and again.
+
+// The client's retry budget and rate governor, as a call consults them.
+FINOVY_DECL bool client_impl::policy::paced() const { return c.rate_limited_.load(std::memory_order_relaxed); }
+
+FINOVY_DECL int client_impl::policy::spend_retry(bool after_timeout)
+{
+    std::lock_guard lk(c.gov_mtx_);
+    return c.budget_.try_spend(after_timeout) ? c.budget_.cost(after_timeout) : -1;
+}
 
 FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op)
 {
@@ -144,91 +160,132 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_
     // local of its body. The rarer work lives in plain functions and in small coroutines.
     co_await asio::this_coro::throw_if_cancelled(false);
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
-    connection_ptr first = std::move(op->first);   // on whose strand this coroutine runs
-    bool slot = op->slot_taken;
+    connection_ptr conn = std::move(op->first);   // on whose strand this coroutine runs
+    bool slot = op->slot_taken, on_its_strand = conn != nullptr;
     std::uint64_t epoch = op->slot_epoch;
-    auto& spec = op->spec;
-    auto& diag = op->diag;
     const auto deadline = saturating_deadline(steady_clock::now(), op->call.deadline.value_or(self->opts.deadline));
     if (self->opts.events)
-        self->emit(call_started_event{operation_name(spec.op), op->tag, op->call.background});
-    if (!spec.invalid.empty())
+        self->emit(call_started_event{operation_name(op->spec.op), op->tag, op->call.background});
+    if (!op->spec.invalid.empty())
     {
-        if (first)
-            self->give_back(std::move(first));
-        diagnostics_access::set_client_message(diag, spec.invalid);
-        co_return self->finish_call(*op, spec.invalid_code);
+        if (conn)
+            self->give_back(std::move(conn));
+        diagnostics_access::set_client_message(op->diag, op->spec.invalid);
+        co_return self->finish_call(*op, op->spec.invalid_code);
     }
-
+    call_fsm<> fsm(self->call_settings(*op, deadline));
     std::string token;
-    retry_state rs;
-    for (rs.attempt = 1;; ++rs.attempt)
+    for (auto a = fsm.start();;)
     {
-        diagnostics_access::set_attempts(diag, rs.attempt);
-        // The common cases need no waiting, hence no coroutine: a fresh token, a free send slot,
-        // an idle connection.
-        if (spec.needs_token && !self->token_now(token))
+        switch (a.step)
         {
-            // Never hold a connection while waiting for a token: the fetch may need it.
-            if (first)
-                self->give_back(std::move(first));
-            if (auto ec = co_await self->token_for(token, deadline, diag))
-                co_return self->finish_call(*op, ec);
-        }
-        // A send slot, then a connection. A slot granted before the governor last slowed down is
-        // not used: the calls that waited for a connection meanwhile must not all go at once.
-        connection_ptr conn;
-        bool on_its_strand = false;
-        for (;;)
-        {
-            if (!slot)
+        case call_step::take_slot:
+            if (std::exchange(slot, false) || (epoch = self->slot_epoch(), self->try_send_slot()))
+                a = fsm.on_slot({});
+            else
             {
+                if (conn)   // never hold a connection while waiting for a slot
+                    self->give_back(std::move(conn));
+                auto ec = co_await self->send_slot(op->call.background, deadline, op->diag);
                 epoch = self->slot_epoch();
-                if (!self->try_send_slot())
+                a = fsm.on_slot(ec);
+            }
+            break;
+        case call_step::take_connection:
+            if (!conn)
+            {
+                on_its_strand = false;
+                conn = self->acquire_now();
+            }
+            if (!conn)
+            {
+                auto ec = co_await self->acquire(conn, deadline, op->diag);
+                if (ec)
                 {
-                    if (first)
-                        self->give_back(std::move(first));
-                    if (auto ec = co_await self->send_slot(op->call.background, deadline, diag))
-                        co_return self->finish_call(*op, ec);
-                    epoch = self->slot_epoch();
+                    a = fsm.on_connection(ec);
+                    break;
                 }
             }
-            slot = false;
-            on_its_strand = first != nullptr;
-            conn = first ? std::move(first) : self->acquire_now();
-            if (!conn)
-                if (auto ec = co_await self->acquire(conn, deadline, diag))
-                    co_return self->finish_call(*op, ec);
-            if (self->slot_epoch() == epoch)
-                break;
-            self->give_back(std::move(conn));
-        }
-
-        auto next = co_await self->try_once(*op, std::move(conn), on_its_strand, token, rs, deadline);
-        if (next.done)
-            co_return self->finish_call(*op, next.result);
-        self->retries_++;
-        if (next.renew)
-            self->invalidate_token(token);
-        else if (next.wait.count() > 0)
+            // A slot granted before the governor last slowed down is not used.
+            a = fsm.on_connection({}, self->slot_epoch() != epoch);
+            if (a.step == call_step::take_slot)
+                self->give_back(std::move(conn));
+            break;
+        case call_step::read_token:   // now, as the request is about to be written
+            a = fsm.on_token(!op->spec.needs_token || self->token_now(token));
+            break;
+        case call_step::fetch_token:
         {
-            if (co_await self->sleep_before_retry(next.wait, diag))
-                co_return self->finish_call(*op, asio::error::operation_aborted);
+            self->give_back(std::move(conn));   // the fetch may need it
+            auto ec = co_await self->token_for(token, deadline, op->diag);
+            a = fsm.on_token_fetched(ec);
+            break;
+        }
+        case call_step::attempt:
+            a = co_await self->try_once(*op, fsm, std::move(conn), on_its_strand, token, deadline);
+            break;
+        case call_step::sleep:
+        {
+            const bool cancelled = co_await self->sleep_until(a.until, op->diag);
+            a = cancelled ? fsm.on_cancelled(fsm.attempts() > 0) : fsm.on_slept();
+            break;
+        }
+        case call_step::done:
+            if (conn)
+                self->give_back(std::move(conn));
+            co_return self->finish_call(*op, self->ending(*op, fsm, a));
         }
     }
 }
 
+FINOVY_DECL call_fsm<>::settings client_impl::call_settings(const op_state& op, steady_clock::time_point deadline) const
+{
+    call_fsm<>::settings s;
+    s.max_attempts = op.call.max_attempts.value_or(opts.retry.max_attempts);
+    s.resend_safe = op.call.idempotent.value_or(op.spec.resend_safe);
+    s.can_renew = opts.access_token.empty();
+    s.retry = opts.retry;
+    s.deadline = deadline;
+    return s;
+}
+
+// The call's last words: its diagnostics say why it ended so.
+FINOVY_DECL error_code client_impl::ending(op_state& op, const call_fsm<>& fsm, const call_fsm<>::action& a) const
+{
+    using access = diagnostics_access;
+    auto& diag = op.diag;
+    access::set_attempts(diag, fsm.attempts());
+    auto said = [&](const char* what) {
+        access::set_client_message(
+            diag, (diag.client_message().empty() ? fsm.last_error().message() : std::string(diag.client_message())) +
+                      what);
+    };
+    switch (a.why)
+    {
+    case call_end::outcome_unknown: said("; the request may have reached the server, so it was not resent"); break;
+    case call_end::budget_denied:
+        said("; not retried: the client's retry budget is spent (the server fails broadly)");
+        break;
+    case call_end::cancelled_after_send:
+        access::set_client_message(diag, "cancelled after the request was sent: its outcome is unknown");
+        break;
+    default: break;
+    }
+    return a.ec;
+}
+
 // One attempt and what follows from it. A coroutine of its own so that the attempt's state
 // lives only while it runs, not in the frame of every call waiting for a connection.
-FINOVY_DECL asio::awaitable<client_impl::next_step> client_impl::try_once(op_state& op, connection_ptr conn,
-                                                                         bool on_its_strand, std::string_view token,
-                                                                         retry_state& rs,
-                                                                         steady_clock::time_point deadline)
+FINOVY_DECL asio::awaitable<call_fsm<>::action> client_impl::try_once(op_state& op, call_fsm<>& fsm,
+                                                                      connection_ptr conn, bool on_its_strand,
+                                                                      std::string_view token,
+                                                                      steady_clock::time_point deadline)
 {
     auto& spec = op.spec;
     spec.out = op.result_storage();
     const auto began = steady_clock::now();
-    const auto attempt_deadline = std::min(saturating_deadline(began, op.call.attempt_timeout.value_or(opts.attempt_timeout)), deadline);
+    const auto attempt_deadline =
+        std::min(saturating_deadline(began, op.call.attempt_timeout.value_or(opts.attempt_timeout)), deadline);
     // A connection used a moment ago is hot: had the server closed it, a request that may be
     // resent is simply tried again on a new one, so the socket is not asked. Requests that must
     // not be resent always ask. (What is buffered already is judged either way.)
@@ -244,136 +301,72 @@ FINOVY_DECL asio::awaitable<client_impl::next_step> client_impl::try_once(op_sta
     release(std::move(conn), r.reusable);
     attempts_++;
     op.attempts++;
-    auto cs = co_await asio::this_coro::cancellation_state;
-    co_return after_attempt(op, r, rs, began, deadline, is_cancelled(cs.cancelled()));
+    const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
+    co_return after_attempt(op, fsm, r, token, began, cancelled);
 }
 
-FINOVY_DECL client_impl::next_step client_impl::after_attempt(op_state& op, attempt_result& r, retry_state& rs,
-                                                              steady_clock::time_point began,
-                                                              steady_clock::time_point deadline, bool cancelled)
+// What the attempt teaches the governor and the budget, what the call does next, the attempt's
+// diagnostics and events.
+FINOVY_DECL call_fsm<>::action client_impl::after_attempt(op_state& op, call_fsm<>& fsm, attempt_result& r,
+                                                          std::string_view token, steady_clock::time_point began,
+                                                          bool cancelled)
 {
-    using access = diagnostics_access;
-    auto& spec = op.spec;
-    auto& diag = op.diag;
-    const auto& o = opts;
-    const int max_attempts = std::max(1, op.call.max_attempts.value_or(o.retry.max_attempts));
-    const bool resend_safe = op.call.idempotent.value_or(spec.resend_safe);
-    const auto kind = classify(attempt_outcome{r.ec, r.delivered, r.http_status, r.api_code});
-    const bool can_renew = o.access_token.empty() && !rs.renewed;
-    const auto decision = decide(kind, resend_safe, can_renew);
     const auto now = steady_clock::now();
-
     if (r.date)
         note_date(r);
     if (r.http_status != 0)
-    {
-        // A complete answer: the governor learns the server's pace, the budget gets its due. First,
-        // so that a throttle that starts the pacing is paced, not also backed off.
-        std::lock_guard lk(gov_mtx_);
-        rate_.on_answer(began, now, kind == failure_kind::throttled,
-                        std::chrono::duration_cast<steady_clock::duration>(r.retry_after));
-        rate_limited_.store(rate_.limited(), std::memory_order_relaxed);
-        slowed_.store(rate_.decreases(), std::memory_order_release);
-        if (!r.ec)
-            budget_.on_success(rs.budget_spent);
-    }
-
-    next_step next;
-    bool will_retry = false;
-    bool budget_denied = false;
-    if (!cancelled && decision == retry_decision::renew_token)
-        will_retry = true;
-    else if (!cancelled && decision == retry_decision::retry_throttled)
-    {
-        // Paced by the rate governor, until the deadline; a client whose governor does not pace
-        // (adaptive off, no ceiling) backs off instead, never less than Retry-After.
-        ++rs.throttled;
-        if (!rate_limited_.load(std::memory_order_relaxed))
-            next.wait = backoff(o.retry, std::min(rs.throttled, 8), jitter_rng(), r.retry_after);
-        will_retry = saturating_deadline(now, next.wait) < deadline;
-    }
-    else if (!cancelled && decision == retry_decision::retry)
-    {
-        // A kept-alive connection the server had closed: go again at once on a new one. If it
-        // was used without asking the socket (a hot one), that once does not count.
-        const bool dead_keepalive = r.reused && r.http_status == 0 && r.ec.category() != client_category();
-        const bool free_retry = dead_keepalive && r.unchecked && !rs.free_retry_used;
-        rs.free_retry_used = rs.free_retry_used || free_retry;
-        if (rs.counted < max_attempts || free_retry)
-        {
-            next.wait = dead_keepalive ? std::chrono::milliseconds(0)
-                                       : backoff(o.retry, rs.counted, jitter_rng(), r.retry_after);
-            will_retry = saturating_deadline(now, next.wait) < deadline;
-            if (will_retry && !free_retry)
-            {
-                const bool timed_out = r.ec == client_errc::timeout;
-                std::lock_guard lk(gov_mtx_);
-                if (budget_.try_spend(timed_out))
-                {
-                    rs.budget_spent += budget_.cost(timed_out);
-                    ++rs.counted;
-                }
-                else
-                {
-                    will_retry = false;
-                    budget_denied = true;
-                }
-            }
-        }
-    }
-    if (r.ec)
-    {
-        access::set_api(diag, r.api_code, std::move(r.api_msg), r.trace_id);
-        access::set_http_status(diag, r.http_status);
-        access::set_client_message(diag, std::move(r.detail));
-    }
-    op.last_http_status = r.http_status;
-    op.last_api_code = r.api_code;
-    if (o.observer || o.events)
-    {
-        if (o.events)
-            op.last_trace_id = r.trace_id;
-        emit_attempt_events(op, r, rs, std::chrono::duration_cast<std::chrono::microseconds>(now - began),
-                            will_retry);
-    }
-
-    next.done = true;
+        learn(r, began, now);   // first: a throttle that starts the pacing is paced, not also backed off
+    call_fsm<>::action next;
     if (cancelled)
+        next = fsm.on_cancelled(r.delivered);
+    else
     {
-        if (r.delivered && !resend_safe)
-            access::set_client_message(diag, "cancelled after the request was sent: its outcome is unknown");
-        next.result = asio::error::operation_aborted;
+        const bool renewed = fsm.renewed();
+        attempt_summary a{r.ec, r.delivered, r.http_status, r.api_code, r.retry_after, r.reused, r.unchecked};
+        next = fsm.on_attempt(a, policy_, now, std::uniform_real_distribution<double>(0, 1)(jitter_rng()));
+        if (!renewed && fsm.renewed())
+            invalidate_token(std::string(token));
     }
-    else if (!r.ec)
-        access::set_attempts(diag, rs.attempt);
-    else if (decision == retry_decision::outcome_unknown)
+    if (!r.ec)
     {
-        access::set_client_message(diag, (diag.client_message().empty() ? r.ec.message()
-                                                                         : std::string(diag.client_message())) +
-                                              "; the request may have reached the server, so it was not resent");
-        next.result = client_errc::outcome_unknown;
-    }
-    else if (!will_retry)
-    {
-        if (budget_denied)
-            access::set_client_message(diag, (diag.client_message().empty() ? r.ec.message()
-                                                                             : std::string(diag.client_message())) +
-                                                  "; not retried: the client's retry budget is spent (the server "
-                                                  "fails broadly)");
-        next.result = r.ec;
+        std::lock_guard lk(gov_mtx_);
+        budget_.on_success(fsm.budget_spent());
     }
     else
     {
-        next.done = false;
-        next.renew = decision == retry_decision::renew_token;
-        rs.renewed = rs.renewed || next.renew;
+        diagnostics_access::set_api(op.diag, r.api_code, std::move(r.api_msg), r.trace_id);
+        diagnostics_access::set_http_status(op.diag, r.http_status);
+        diagnostics_access::set_client_message(op.diag, std::move(r.detail));
     }
+    op.last_http_status = r.http_status;
+    op.last_api_code = r.api_code;
+    if (opts.observer || opts.events)
+    {
+        if (opts.events)
+            op.last_trace_id = r.trace_id;
+        emit_attempt_events(op, r, fsm.attempts(), std::chrono::duration_cast<std::chrono::microseconds>(now - began),
+                            next.step != call_step::done);
+    }
+    if (next.step != call_step::done)
+        retries_++;
     return next;
 }
 
-FINOVY_DECL asio::awaitable<bool> client_impl::sleep_before_retry(std::chrono::milliseconds wait, diagnostics& diag)
+// A complete answer: the governor learns the server's pace.
+FINOVY_DECL void client_impl::learn(const attempt_result& r, steady_clock::time_point began,
+                                    steady_clock::time_point now)
 {
-    asio::steady_timer t(co_await asio::this_coro::executor, wait);
+    const bool throttled = classify(attempt_outcome{r.ec, r.delivered, r.http_status, r.api_code}) == failure_kind::throttled;
+    std::lock_guard lk(gov_mtx_);
+    rate_.on_answer(began, now, throttled, std::chrono::duration_cast<steady_clock::duration>(r.retry_after));
+    rate_limited_.store(rate_.limited(), std::memory_order_relaxed);
+    slowed_.store(rate_.decreases(), std::memory_order_release);
+}
+
+// Sleeps until `until`; true when the call was cancelled meanwhile.
+FINOVY_DECL asio::awaitable<bool> client_impl::sleep_until(steady_clock::time_point until, diagnostics& diag)
+{
+    asio::steady_timer t(co_await asio::this_coro::executor, until);
     auto [ec] = co_await t.async_wait(as_tuple_awaitable);
     if (ec || is_cancelled((co_await asio::this_coro::cancellation_state).cancelled()))
     {
@@ -648,6 +641,8 @@ FINOVY_DECL void client_impl::dispatch_slots()
 // -------------------------------------------------------------------------------------------------
 // The token: fetched once for everyone who needs it, renewed before it runs out.
 
+// The token to write now, without waiting: a valid one, renewed in the background when it is
+// due (the call keeps its connection); none when there is no valid token.
 FINOVY_DECL bool client_impl::token_now(std::string& out)
 {
     if (!opts.access_token.empty())
@@ -655,10 +650,18 @@ FINOVY_DECL bool client_impl::token_now(std::string& out)
         out = opts.access_token;
         return true;
     }
-    std::lock_guard lk(mtx_);
-    if (token_.empty() || steady_clock::now() >= token_refresh_at_)
-        return false;
-    out = token_;
+    bool renew = false;   // the fetch starts outside the lock: co_spawn may run it inline
+    {
+        std::lock_guard lk(mtx_);
+        const auto now = steady_clock::now();
+        if (token_.empty() || now >= token_expires_ || closed_)
+            return false;
+        out = token_;
+        renew = now >= token_refresh_at_ && !token_fetching_;
+        token_fetching_ = token_fetching_ || renew;
+    }
+    if (renew)
+        start_token_fetch();
     return true;
 }
 

@@ -6,6 +6,7 @@
 #define FINOVY_IMPL_INTERNAL_CLIENT_IMPL_HPP
 
 #include <finovy/client_options.hpp>
+#include <finovy/impl/internal/call_fsm.hpp>
 #include <finovy/impl/internal/connection.hpp>
 #include <finovy/impl/internal/pool_state.hpp>
 #include <finovy/impl/internal/rate_control.hpp>
@@ -30,16 +31,6 @@
 #include <vector>
 
 namespace finovy::detail {
-
-struct retry_state
-{
-    int attempt = 1;                 // requests tried, throttled ones included
-    int counted = 1;                 // ... of which count against max_attempts
-    int budget_spent = 0;            // retry budget this call spent
-    int throttled = 0;               // throttled answers this call got
-    bool renewed = false;            // a token was renewed for this call already
-    bool free_retry_used = false;    // a hot connection was found dead once already
-};
 
 // One call of the credential provider. The handler given to the provider owns only `answer`: the
 // provider may keep it past the io_context, so it holds no I/O object. The timer that abandons the
@@ -115,18 +106,24 @@ public:
     void set_wire_factory(wire_factory f, void* context) noexcept { net.set_wire_factory(f, context); }
 
 private:
-    struct next_step
+    // The retry budget and the rate governor, as a call consults them (call_fsm.hpp).
+    struct policy final : call_policy
     {
-        bool done = false;
-        error_code result;
-        bool renew = false;
-        std::chrono::milliseconds wait{0};
+        explicit policy(client_impl& owner) : c(owner) {}
+        bool paced() const override;
+        int spend_retry(bool after_timeout) override;
+        client_impl& c;
     };
-    next_step after_attempt(op_state& op, attempt_result& r, retry_state& rs, steady_clock::time_point began,
-                            steady_clock::time_point deadline, bool cancelled);
-    asio::awaitable<next_step> try_once(op_state& op, connection_ptr conn, bool on_its_strand, std::string_view token,
-                                        retry_state& rs, steady_clock::time_point deadline);
-    asio::awaitable<bool> sleep_before_retry(std::chrono::milliseconds wait, diagnostics& diag);
+
+    call_fsm<>::settings call_settings(const op_state& op, steady_clock::time_point deadline) const;
+    error_code ending(op_state& op, const call_fsm<>& fsm, const call_fsm<>::action& a) const;
+    asio::awaitable<call_fsm<>::action> try_once(op_state& op, call_fsm<>& fsm, connection_ptr conn,
+                                                  bool on_its_strand, std::string_view token,
+                                                  steady_clock::time_point deadline);
+    call_fsm<>::action after_attempt(op_state& op, call_fsm<>& fsm, attempt_result& r, std::string_view token,
+                                     steady_clock::time_point began, bool cancelled);
+    void learn(const attempt_result& r, steady_clock::time_point began, steady_clock::time_point now);
+    asio::awaitable<bool> sleep_until(steady_clock::time_point until, diagnostics& diag);
     asio::awaitable<attempt_result> attempt_on_strand(connection& c, const request_spec& spec, std::string_view token,
                                                       steady_clock::time_point deadline, bool look);
     asio::awaitable<error_code> acquire(connection_ptr& out, steady_clock::time_point deadline, diagnostics& diag);
@@ -137,13 +134,12 @@ private:
 
     // Send slots of the rate governor.
     asio::awaitable<error_code> send_slot(bool background, steady_clock::time_point deadline, diagnostics& diag);
-    void schedule_dispatch(steady_clock::time_point when);   // with gov_mtx_ held
     void dispatch_slots();
 
     // The end of a call: its statistics and its call_ended event. Returns `ec`.
     error_code finish_call(op_state& op, error_code ec) noexcept;
-    void emit_attempt_events(const op_state& op, const attempt_result& r, const retry_state& rs,
-                             std::chrono::microseconds latency, bool will_retry) const;
+    void emit_attempt_events(const op_state& op, const attempt_result& r, int attempt, std::chrono::microseconds latency,
+                             bool will_retry) const;
 
     asio::awaitable<error_code> token_for(std::string& out, steady_clock::time_point deadline, diagnostics& diag);
     void start_token_fetch();
@@ -177,7 +173,7 @@ private:
     asio::strand<asio::any_io_executor> gov_strand_;
     asio::steady_timer dispatch_timer_;  // on gov_strand_
     bool dispatch_scheduled_ = false;
-    steady_clock::time_point dispatch_at_{};
+    policy policy_{*this};
 
     std::atomic<std::uint64_t> attempts_{0}, retries_{0}, fetches_{0};
 

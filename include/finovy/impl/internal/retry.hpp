@@ -37,7 +37,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <random>
 
 namespace finovy::detail {
 
@@ -161,16 +160,17 @@ inline retry_decision classify(const attempt_outcome& o, bool resend_safe, bool 
     return decide(classify(o), resend_safe, can_renew_token);
 }
 
-// Full jitter: uniform in [0, min(max, initial * multiplier^(attempt-1))], at least `floor`.
-template <class Rng>
-std::chrono::milliseconds backoff(const retry_policy& p, int attempt, Rng& rng,
-                                  std::chrono::milliseconds floor = std::chrono::milliseconds(0))
+// Full jitter: `jitter` (in [0, 1], drawn by the caller) of min(max, initial * multiplier^(n-1)),
+// at least `floor`. Capped well below 2^63 ms: a cast past it is undefined.
+inline std::chrono::milliseconds backoff(const retry_policy& p, int n, double jitter,
+                                         std::chrono::milliseconds floor = std::chrono::milliseconds(0)) noexcept
 {
     double cap = static_cast<double>(p.initial_backoff.count()) *
-                 std::pow(std::max(1.0, p.multiplier), std::min(std::max(0, attempt - 1), 62));
-    cap = std::min(cap, static_cast<double>(p.max_backoff.count()));
-    auto ms = std::chrono::milliseconds(
-        static_cast<long long>(std::uniform_real_distribution<double>(0.0, std::max(0.0, cap))(rng)));
+                 std::pow(std::max(1.0, p.multiplier), std::min(std::max(0, n - 1), 62));
+    cap = std::min({cap, static_cast<double>(p.max_backoff.count()), 1e12});
+    if (!(jitter >= 0))
+        jitter = 0;
+    auto ms = std::chrono::milliseconds(static_cast<long long>(std::min(jitter, 1.0) * std::max(0.0, cap)));
     return std::max(ms, floor);
 }
 
