@@ -154,10 +154,11 @@ FINOVY_DECL int client_impl::policy::spend_retry(bool after_timeout)
     return c.budget_.try_spend(after_timeout) ? c.budget_.cost(after_timeout) : -1;
 }
 
+// Long on purpose: one switch over call_fsm's steps in one coroutine frame (a coroutine per step
+// would allocate a frame per step of every call). Kept lean otherwise: thousands of calls may wait
+// here at once, and a frame holds every local of its body; the rarer work is in plain functions.
 FINOVY_DECL asio::awaitable<error_code> client_impl::run(std::shared_ptr<client_impl> self, std::shared_ptr<op_state> op)
 {
-    // Kept lean: thousands of calls may wait here at once, and a coroutine frame holds every
-    // local of its body. The rarer work lives in plain functions and in small coroutines.
     co_await asio::this_coro::throw_if_cancelled(false);
     co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     connection_ptr conn = std::move(op->first);   // on whose strand this coroutine runs
@@ -680,64 +681,72 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::token_for(std::string& out,
         co_return client_errc::no_credentials;
     }
     auto w = std::make_shared<token_waiter>(co_await asio::this_coro::executor);
-    bool fetch = false;   // the fetch starts outside the lock: co_spawn may run it inline
-    bool use_current = false;
-    {
-        std::lock_guard lk(mtx_);
-        if (closed_)
-            co_return client_errc::shut_down;
-        auto now = steady_clock::now();
-        if (!token_.empty() && now < token_refresh_at_)
-        {
-            out = token_;   // fetched meanwhile
-            co_return error_code{};
-        }
-        if (!token_.empty() && now < token_expires_)
-        {
-            // Due for renewal but still valid: renew in the background and use it meanwhile.
-            fetch = !token_fetching_;
-            use_current = true;
-            out = token_;
-        }
-        else
-        {
-            fetch = !token_fetching_;
-            w->queued = true;
-            w->pos = token_waiters_.insert(token_waiters_.end(), w.get());
-        }
-        token_fetching_ = token_fetching_ || fetch;
-    }
-    if (fetch)
-        start_token_fetch();
-    if (use_current)
-        co_return error_code{};
+    bool queued = false;
+    if (auto ec = queue_for_token(*w, out, queued); ec || !queued)
+        co_return ec;
     w->timer.expires_at(deadline);
     co_await w->timer.async_wait(as_tuple_awaitable);
     const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
-    std::unique_lock lk(mtx_);
-    if (!w->done)
+    co_return finish_token_wait(*w, out, cancelled, diag);
+}
+
+// A token now (fetched meanwhile, or due for renewal but still valid: renewed in the background),
+// or `w` queued for the fetch, which starts here unless one runs.
+FINOVY_DECL error_code client_impl::queue_for_token(token_waiter& w, std::string& out, bool& queued)
+{
+    bool fetch = false;   // the fetch starts outside the lock: co_spawn may run it inline
     {
-        if (w->queued)
-            token_waiters_.erase(w->pos);
-        w->queued = false;
+        std::lock_guard lk(mtx_);
+        if (closed_)
+            return client_errc::shut_down;
+        auto now = steady_clock::now();
+        if (!token_.empty() && now < token_refresh_at_)
+        {
+            out = token_;
+            return {};
+        }
+        fetch = !token_fetching_;
+        token_fetching_ = true;
+        if (!token_.empty() && now < token_expires_)
+            out = token_;
+        else
+        {
+            queued = w.queued = true;
+            w.pos = token_waiters_.insert(token_waiters_.end(), &w);
+        }
+    }
+    if (fetch)
+        start_token_fetch();
+    return {};
+}
+
+FINOVY_DECL error_code client_impl::finish_token_wait(token_waiter& w, std::string& out, bool cancelled,
+                                                      diagnostics& diag)
+{
+    std::unique_lock lk(mtx_);
+    if (!w.done)
+    {
+        if (w.queued)
+            token_waiters_.erase(w.pos);
+        w.queued = false;
         lk.unlock();
         if (cancelled)
-            co_return asio::error::operation_aborted;
+            return asio::error::operation_aborted;
         diagnostics_access::set_client_message(diag, "no token was issued before the deadline");
-        co_return client_errc::timeout;
+        return client_errc::timeout;
     }
     lk.unlock();
-    if (w->ec)
+    if (w.ec)
     {
         int attempts = diag.attempts();
-        diag = std::move(w->value.diag);
+        diag = std::move(w.value.diag);
         diagnostics_access::set_attempts(diag, attempts);
-        co_return w->ec;
+        return w.ec;
     }
     if (cancelled)
-        co_return asio::error::operation_aborted;
-    out = std::move(w->value.token);
-    co_return error_code{};
+        return asio::error::operation_aborted;
+    out = std::move(w.value.token);
+    return {};
 }
 
 // Called without mtx_, after setting token_fetching_. The fetch is a call of its own, not tied

@@ -21,6 +21,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 namespace finovy::detail {
@@ -200,63 +201,17 @@ private:
     asio::awaitable<void> send_one(std::size_t i)
     {
         auto& b = *slots_[i].batch;
-        auto& out = entry(i);
         if (b.cancelled.load())
             fsm_.cancel_batch(batch_index(b));
         if (!fsm_.may_send(i))
             co_return;   // withdrawn: settled at the end, as `cancelled`
         fsm_.on_sent(i, server_earliest());
-        if (b.opts.journal)
-        {
-            out.intent = cr_->make_name("i-");
-            slots_[i].recorded = sys_clock::now();
-            auto je = journal_of(i, journal_state::intended);
-            // Unanswered yet: made, if at all, before the create's deadline, or a while after.
-            const auto deadline = b.call.deadline.value_or(client_access::impl(c_)->opts.deadline);
-            if (auto latest = server_latest())
-                je.not_after = saturating_deadline(*latest, deadline, late_act);
-            std::vector<journal_entry> one(1, std::move(je));
-            auto [jec] = co_await journal_write(*b.opts.journal, std::move(one));
-            if (jec)
-            {
-                out.error = jec;
-                diagnostics_access::set_client_message(
-                    out.diag, "the journal could not record the intent, so the create was not sent");
-                fsm_.on_answer(i, state::refused, {}, server_latest());
-                co_return;
-            }
-        }
+        if (b.opts.journal && !co_await record_intent(i))
+            co_return;
         diagnostics d;
-        error_code ec;
-        std::optional<std::string> id;
-        if (b.period)
-        {
-            std::string rented;
-            std::tie(ec, rented) = co_await c_.async_create_fixed_period_host(b.package, b.image, *b.period,
-                                                                               call_context(b.call, d), tuple_token());
-            if (!ec)
-                id = std::move(rented);
-        }
-        else
-            std::tie(ec, id) = co_await c_.async_create_pay_as_you_go_host(b.package, b.image,
-                                                                            call_context(b.call, d), tuple_token());
-        auto latest = server_latest();
-        out.diag = std::move(d);
-        out.error = ec;
-        if (!ec && id)
-            fsm_.on_answer(i, state::known, std::move(*id), latest);
-        else if (!ec)
-            fsm_.on_answer(i, state::made, {}, latest);
-        else if (ec == client_errc::outcome_unknown || ec == asio::error::operation_aborted)
-        {
-            // A server that answered (a 5xx, an unreadable answer) was done with the request; one
-            // that did not (a timeout, a reset) may still act on it a while.
-            if (latest && out.diag.http_status() == 0)
-                *latest += late_act;
-            fsm_.on_answer(i, state::maybe, {}, latest);
-        }
-        else
-            fsm_.on_answer(i, state::refused, {}, latest);
+        auto [ec, id] = co_await send_create(b, d);
+        entry(i).diag = std::move(d);
+        on_create_answered(i, ec, std::move(id));
         if (fsm_.entries()[i].final)
             co_await settle(i);
         else if (b.opts.journal)   // made or unknown: what the journal's reconciliation would need
@@ -265,6 +220,60 @@ private:
             std::vector<journal_entry> one(1, journal_of(i, js));
             co_await journal_write(*b.opts.journal, std::move(one));
         }
+    }
+
+    // The journal learns of a create before it is sent; false (and the entry refused) if it cannot.
+    asio::awaitable<bool> record_intent(std::size_t i)
+    {
+        auto& b = *slots_[i].batch;
+        auto& out = entry(i);
+        out.intent = cr_->make_name("i-");
+        slots_[i].recorded = sys_clock::now();
+        auto je = journal_of(i, journal_state::intended);
+        // Unanswered yet: made, if at all, before the create's deadline, or a while after.
+        const auto deadline = b.call.deadline.value_or(client_access::impl(c_)->opts.deadline);
+        if (auto latest = server_latest())
+            je.not_after = saturating_deadline(*latest, deadline, late_act);
+        std::vector<journal_entry> one(1, std::move(je));
+        auto [jec] = co_await journal_write(*b.opts.journal, std::move(one));
+        if (!jec)
+            co_return true;
+        out.error = jec;
+        diagnostics_access::set_client_message(out.diag,
+                                               "the journal could not record the intent, so the create was not sent");
+        fsm_.on_answer(i, state::refused, {}, server_latest());
+        co_return false;
+    }
+
+    asio::awaitable<std::tuple<error_code, std::optional<std::string>>> send_create(const create_batch& b,
+                                                                                     diagnostics& d)
+    {
+        if (!b.period)
+            co_return co_await c_.async_create_pay_as_you_go_host(b.package, b.image, call_context(b.call, d),
+                                                                   tuple_token());
+        auto [ec, rented] = co_await c_.async_create_fixed_period_host(b.package, b.image, *b.period,
+                                                                       call_context(b.call, d), tuple_token());
+        co_return std::tuple(ec, ec ? std::nullopt : std::optional<std::string>(std::move(rented)));
+    }
+
+    void on_create_answered(std::size_t i, error_code ec, std::optional<std::string> id)
+    {
+        auto latest = server_latest();
+        entry(i).error = ec;
+        if (!ec && id)
+            fsm_.on_answer(i, state::known, std::move(*id), latest);
+        else if (!ec)
+            fsm_.on_answer(i, state::made, {}, latest);
+        else if (ec == client_errc::outcome_unknown || ec == asio::error::operation_aborted)
+        {
+            // A server that answered (a 5xx, an unreadable answer) was done with the request; one
+            // that did not (a timeout, a reset) may still act on it a while.
+            if (latest && entry(i).diag.http_status() == 0)
+                *latest += late_act;
+            fsm_.on_answer(i, state::maybe, {}, latest);
+        }
+        else
+            fsm_.on_answer(i, state::refused, {}, latest);
     }
 
     std::size_t batch_index(const create_batch& b) const

@@ -109,129 +109,229 @@ struct catalog
 // their host: if the group is now contested (a host of theirs showed late), they are opened
 // again; otherwise, once past the listing's lag, they are confirmed. `changed` gets what is to be
 // written; `out` the verdicts of the entries that were open, and of those opened again.
-inline void settle_round(const round_key& key, std::vector<journal_entry*>& entries, const catalog& cat,
-                         std::vector<host>& pool, const reconcile_options& o, std::vector<reconciled>& out,
-                         std::vector<journal_entry>& changed)
+class round_settler
 {
+public:
+    round_settler(std::vector<host>& pool, const reconcile_options& o, std::vector<reconciled>& out,
+                  std::vector<journal_entry>& changed)
+        : pool_(pool), o_(o), out_(out), changed_(changed)
+    {
+    }
+
+    void settle(const round_key& key, std::vector<journal_entry*>& entries, const catalog& cat)
+    {
+        drop_gone_inferred(entries);
+        sig_ = cat.signature(key);
+        find_candidates(marker_of(key));
+        found_ = identify_entries(entries);
+        share_hosts(entries);
+        for (std::size_t k = 0; k < entries.size(); ++k)
+        {
+            if (entries[k]->inferred)
+                recheck_inferred(*entries[k], k);
+            else
+                settle_open(*entries[k], k);
+        }
+        std::erase_if(pool_, [&](const host& h) { return taken_.count(h.id) != 0; });
+    }
+
+private:
+    bool listed(const std::string& id) const
+    {
+        return std::any_of(pool_.begin(), pool_.end(), [&](const host& h) { return h.id == id; });
+    }
+    bool past_lag(const journal_entry& e) const { return now_ - e.recorded > o_.appear_timeout; }
+
     // An inferred entry whose host is gone (deleted since) has nothing left to check: it must not
     // compete for the hosts of the open ones.
-    const auto now = std::chrono::system_clock::now();
-    std::erase_if(entries, [&](journal_entry* e) {
-        if (!e->inferred || std::any_of(pool.begin(), pool.end(), [&](const host& h) { return h.id == e->host_id; }))
-            return false;
-        if (now - e->recorded > o.appear_timeout)
-        {
-            e->inferred = false;
-            changed.push_back(*e);
-        }
-        return true;
-    });
-    auto sig = cat.signature(key);
-    const auto marker = marker_of(key);
-    std::vector<std::size_t> candidates;
-    std::vector<time_point> times;
-    if (sig)
-        for (std::size_t h = 0; h < pool.size(); ++h)
-            if (marker.newer(pool[h]) && sig->matches(pool[h]))
+    void drop_gone_inferred(std::vector<journal_entry*>& entries)
+    {
+        std::erase_if(entries, [&](journal_entry* e) {
+            if (!e->inferred || listed(e->host_id))
+                return false;
+            if (past_lag(*e))
             {
-                candidates.push_back(h);
-                times.push_back(pool[h].created);
+                e->inferred = false;
+                changed_.push_back(*e);
             }
+            return true;
+        });
+    }
+
+    void find_candidates(const listing_marker& marker)
+    {
+        if (!sig_)
+            return;
+        for (std::size_t h = 0; h < pool_.size(); ++h)
+            if (marker.newer(pool_[h]) && sig_->matches(pool_[h]))
+            {
+                candidates_.push_back(h);
+                times_.push_back(pool_[h].created);
+            }
+    }
+
     // The windows in Date's clock, searched over the skew the entries knew (the widest of them),
     // as the batch did.
-    std::vector<claim> claims;
-    auto lo = std::chrono::milliseconds::max(), hi = std::chrono::milliseconds::min();
-    for (auto* e : entries)
+    identification identify_entries(const std::vector<journal_entry*>& entries) const
     {
-        claims.push_back({e->state == journal_state::made || e->inferred ? claim_kind::made : claim_kind::maybe,
-                          time_window{e->not_before, e->not_after}});
-        lo = std::min(lo, e->skew_min.value_or(-o.clock_margin));
-        hi = std::max(hi, e->skew_max.value_or(o.clock_margin));
+        std::vector<claim> claims;
+        auto lo = std::chrono::milliseconds::max(), hi = std::chrono::milliseconds::min();
+        for (auto* e : entries)
+        {
+            claims.push_back({e->state == journal_state::made || e->inferred ? claim_kind::made : claim_kind::maybe,
+                              time_window{e->not_before, e->not_after}});
+            lo = std::min(lo, e->skew_min.value_or(-o_.clock_margin));
+            hi = std::max(hi, e->skew_max.value_or(o_.clock_margin));
+        }
+        return identify_skewed(claims, times_, {lo, hi});
     }
-    identification found = identify_skewed(claims, times, {lo, hi});
+
     // The hosts the group explains; those of inferred entries stay theirs, the rest go to the open ones.
-    std::set<std::string> assigned, kept;
-    for (std::size_t k = 0; k < entries.size(); ++k)
-        if (found.host[k])
-            assigned.insert(pool[candidates[*found.host[k]]].id);
-    for (std::size_t k = 0; k < entries.size(); ++k)
-        if (entries[k]->inferred && found.contested[k].empty() && assigned.count(entries[k]->host_id))
-            kept.insert(entries[k]->host_id);
-    std::vector<std::string> free;
-    std::set_difference(assigned.begin(), assigned.end(), kept.begin(), kept.end(), std::back_inserter(free));
-    std::set<std::string> taken(kept);
-    for (std::size_t k = 0; k < entries.size(); ++k)
+    void share_hosts(const std::vector<journal_entry*>& entries)
     {
-        auto& e = *entries[k];
+        std::set<std::string> assigned;
+        for (std::size_t k = 0; k < entries.size(); ++k)
+            if (found_.host[k])
+                assigned.insert(id_of(*found_.host[k]));
+        for (std::size_t k = 0; k < entries.size(); ++k)
+            if (entries[k]->inferred && found_.contested[k].empty() && assigned.count(entries[k]->host_id))
+                kept_.insert(entries[k]->host_id);
+        std::set_difference(assigned.begin(), assigned.end(), kept_.begin(), kept_.end(), std::back_inserter(free_));
+        taken_ = kept_;
+    }
+
+    const std::string& id_of(std::size_t candidate) const { return pool_[candidates_[candidate]].id; }
+
+    std::vector<std::string> contested_ids(std::size_t k) const
+    {
+        std::vector<std::string> ids;
+        for (auto c : found_.contested[k])
+            ids.push_back(id_of(c));
+        return ids;
+    }
+
+    void report(journal_entry& e, reconciled::verdict v)
+    {
         reconciled r;
-        if (e.inferred)
+        r.result = v;
+        r.entry = e;
+        out_.push_back(std::move(r));
+        changed_.push_back(e);
+    }
+
+    void recheck_inferred(journal_entry& e, std::size_t k)
+    {
+        if (!found_.contested[k].empty() || (sig_ && !kept_.count(e.host_id) && listed(e.host_id)))
         {
-            if (!found.contested[k].empty() || (sig && !kept.count(e.host_id) &&
-                                                std::any_of(pool.begin(), pool.end(), [&](auto& h) { return h.id == e.host_id; })))
-            {
-                e.state = journal_state::made;
-                e.inferred = false;
-                e.candidates.clear();
-                for (auto c : found.contested[k])
-                    e.candidates.push_back(pool[candidates[c]].id);
-                if (std::find(e.candidates.begin(), e.candidates.end(), e.host_id) == e.candidates.end())
-                    e.candidates.push_back(e.host_id);
-                e.host_id.clear();
-                e.message = "reconciliation: another host of the package and image showed in its window, so the "
-                            "one the listing told apart may not be its own";
-                r.result = reconciled::verdict::contested;
-                r.entry = e;
-                out.push_back(std::move(r));
-                changed.push_back(e);
-            }
-            else if (now - e.recorded > o.appear_timeout)
-            {
-                e.inferred = false;   // the listing has had its time to show anything else
-                changed.push_back(e);
-            }
-            continue;
+            e.state = journal_state::made;
+            e.inferred = false;
+            e.candidates = contested_ids(k);
+            if (std::find(e.candidates.begin(), e.candidates.end(), e.host_id) == e.candidates.end())
+                e.candidates.push_back(e.host_id);
+            e.host_id.clear();
+            e.message = "reconciliation: another host of the package and image showed in its window, so the "
+                        "one the listing told apart may not be its own";
+            report(e, reconciled::verdict::contested);
         }
-        if (!sig)
+        else if (past_lag(e))
         {
+            e.inferred = false;   // the listing has had its time to show anything else
+            changed_.push_back(e);
+        }
+    }
+
+    void settle_open(journal_entry& e, std::size_t k)
+    {
+        auto v = reconciled::verdict::pending;
+        if (!sig_)
             e.message = "reconciliation: the package or the image is not in the catalog";
-            r.result = reconciled::verdict::pending;
-        }
-        else if (found.host[k] && !free.empty())
+        else if (found_.host[k] && !free_.empty())
         {
             e.state = journal_state::created;
-            e.host_id = free.back();
-            free.pop_back();
+            e.host_id = free_.back();
+            free_.pop_back();
             e.inferred = true;
             e.candidates.clear();
             e.message = "reconciliation found its host";
-            taken.insert(e.host_id);
-            r.result = reconciled::verdict::found;
+            taken_.insert(e.host_id);
+            v = reconciled::verdict::found;
         }
-        else if (!found.contested[k].empty())
+        else if (!found_.contested[k].empty())
         {
-            e.candidates.clear();
-            for (auto c : found.contested[k])
-                e.candidates.push_back(pool[candidates[c]].id);
+            e.candidates = contested_ids(k);
             e.message = "reconciliation: it cannot be told apart from other new hosts of the package and image";
-            r.result = reconciled::verdict::contested;
+            v = reconciled::verdict::contested;
         }
-        else if (e.state != journal_state::made && now - e.recorded > o.appear_timeout)
+        else if (e.state != journal_state::made && past_lag(e))
         {
             e.state = journal_state::absent;
             e.message = "reconciliation: no host was made for it";
-            r.result = reconciled::verdict::absent;
+            v = reconciled::verdict::absent;
         }
         else
-        {
             e.message = e.state == journal_state::made ? "reconciliation: the host it made is not listed"
                                                        : "reconciliation: too recent to say";
-            r.result = reconciled::verdict::pending;
-        }
-        r.entry = e;
-        out.push_back(r);
-        changed.push_back(std::move(r.entry));
+        report(e, v);
     }
-    std::erase_if(pool, [&](const host& h) { return taken.count(h.id) != 0; });
+
+    std::vector<host>& pool_;
+    const reconcile_options& o_;
+    std::vector<reconciled>& out_;
+    std::vector<journal_entry>& changed_;
+    const std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
+    std::optional<host_signature> sig_;
+    std::vector<std::size_t> candidates_;   // indexes into pool_
+    std::vector<time_point> times_;         // their createTimes
+    identification found_;
+    std::set<std::string> kept_, taken_;
+    std::vector<std::string> free_;
+};
+
+// The journal's open entries (of the batches asked for), grouped by round; `cat` gets the billing
+// kinds whose packages are needed.
+inline std::map<round_key, std::vector<journal_entry*>> rounds_of(journal_snapshot& snap, const reconcile_options& o,
+                                                                  catalog& cat)
+{
+    std::map<round_key, std::vector<journal_entry*>> rounds;
+    auto wanted = [&](const journal_entry& e) {
+        return o.batches.empty() || std::find(o.batches.begin(), o.batches.end(), e.batch) != o.batches.end();
+    };
+    for (auto* list : {&snap.unsettled, &snap.inferred})
+        for (auto& e : *list)
+            if (wanted(e))
+            {
+                const int kind = static_cast<int>(e.period ? billing_kind::fixed_period : billing_kind::pay_as_you_go);
+                rounds[round_key{e.package_id, e.image_id, kind, e.marker, e.marker_ids, e.marker_tie}].push_back(&e);
+                cat.packages[kind];
+            }
+    return rounds;
+}
+
+inline asio::awaitable<error_code> fetch_catalog(client& c, catalog& cat, call_options call, diagnostics& diag)
+{
+    for (auto& [kind, packages] : cat.packages)
+    {
+        auto [ec, got] = co_await c.async_list_packages(static_cast<billing_kind>(kind), call_context(call, diag),
+                                                        tuple_token());
+        if (ec)
+            co_return ec;
+        packages = std::move(got);
+    }
+    auto [ec, images] = co_await c.async_list_images(call_context(call, diag), tuple_token());
+    cat.images = std::move(images);
+    co_return ec;
+}
+
+// The account's hosts nobody else has: hosts the journal or this client gave out are someone's,
+// but those told apart by a listing are looked at again with their entries.
+inline void drop_claimed(std::vector<host>& hosts, const journal_snapshot& snap, client_impl& impl)
+{
+    std::unordered_set<std::string> claimed(snap.claimed.begin(), snap.claimed.end()), inferred;
+    for (const auto& id : creator_of(impl)->claimed())
+        claimed.insert(id);
+    for (const auto& e : snap.inferred)
+        inferred.insert(e.host_id);
+    std::erase_if(hosts, [&](const host& h) { return claimed.count(h.id) != 0 && !inferred.count(h.id); });
 }
 
 inline asio::awaitable<error_code> reconcile(impl_ptr impl, create_journal* journal,
@@ -246,61 +346,22 @@ inline asio::awaitable<error_code> reconcile(impl_ptr impl, create_journal* jour
         diagnostics_access::set_client_message(diag, "the journal could not be read");
         co_return lec;
     }
-    if (!o.batches.empty())
-        for (auto* list : {&snap.unsettled, &snap.inferred})
-            std::erase_if(*list, [&](const journal_entry& e) {
-                return std::find(o.batches.begin(), o.batches.end(), e.batch) == o.batches.end();
-            });
-    if (snap.unsettled.empty() && snap.inferred.empty())
-        co_return error_code{};
-
     catalog cat;
-    std::map<round_key, std::vector<journal_entry*>> rounds;
-    std::unordered_set<std::string> inferred_hosts;
-    for (const auto& e : snap.inferred)
-        inferred_hosts.insert(e.host_id);
-    std::vector<journal_entry*> all;
-    for (auto& e : snap.unsettled)
-        all.push_back(&e);
-    for (auto& e : snap.inferred)
-        all.push_back(&e);
-    for (auto* ep : all)
-    {
-        auto& e = *ep;
-        const int kind = static_cast<int>(e.period ? billing_kind::fixed_period : billing_kind::pay_as_you_go);
-        rounds[round_key{e.package_id, e.image_id, kind, e.marker, e.marker_ids, e.marker_tie}].push_back(&e);
-        cat.packages[kind];
-    }
-    for (auto& [kind, packages] : cat.packages)
-    {
-        auto [ec, got] = co_await c.async_list_packages(static_cast<billing_kind>(kind), call_context(call, diag),
-                                                        tuple_token());
-        if (ec)
-            co_return ec;
-        packages = std::move(got);
-    }
-    {
-        auto [ec, images] = co_await c.async_list_images(call_context(call, diag), tuple_token());
-        if (ec)
-            co_return ec;
-        cat.images = std::move(images);
-    }
+    auto rounds = rounds_of(snap, o, cat);
+    if (rounds.empty())
+        co_return error_code{};
+    if (auto ec = co_await fetch_catalog(c, cat, call, diag))
+        co_return ec;
     auto [hec, hosts] = co_await async_list_all_hosts(c, {}, call_context(call, diag), tuple_token());
     if (hec)
         co_return hec;
     if (co_await cancelled())
         co_return asio::error::operation_aborted;
-
-    // Hosts the journal gives out are nobody else's, but those told apart by a listing are
-    // looked at again with their entries.
-    std::unordered_set<std::string> claimed(snap.claimed.begin(), snap.claimed.end());
-    for (const auto& id : creator_of(*impl)->claimed())
-        claimed.insert(id);
-    std::erase_if(hosts, [&](const host& h) { return claimed.count(h.id) != 0 && !inferred_hosts.count(h.id); });
+    drop_claimed(hosts, snap, *impl);
     auto& report = st->value;
     std::vector<journal_entry> changed;
     for (auto& [key, entries] : rounds)
-        settle_round(key, entries, cat, hosts, o, report.entries, changed);
+        round_settler(hosts, o, report.entries, changed).settle(key, entries, cat);
     for (const auto& r : report.entries)
         if (r.result == reconciled::verdict::found)
             creator_of(*impl)->claim(r.entry.host_id);
@@ -308,11 +369,8 @@ inline asio::awaitable<error_code> reconcile(impl_ptr impl, create_journal* jour
         co_return error_code{};
     auto [wec] = co_await journal_write(*journal, std::move(changed));
     if (wec)
-    {
         diagnostics_access::set_client_message(diag, "the journal could not record what reconciliation found");
-        co_return wec;
-    }
-    co_return error_code{};
+    co_return wec;
 }
 
 }   // namespace reconcile_helpers

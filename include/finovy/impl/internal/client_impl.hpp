@@ -142,6 +142,8 @@ private:
                              bool will_retry) const;
 
     asio::awaitable<error_code> token_for(std::string& out, steady_clock::time_point deadline, diagnostics& diag);
+    error_code queue_for_token(token_waiter& w, std::string& out, bool& queued);
+    error_code finish_token_wait(token_waiter& w, std::string& out, bool cancelled, diagnostics& diag);
     void start_token_fetch();
     void fetch_token_with(const std::string& uuid, std::string_view secret, steady_clock::time_point started);
     void ask_provider(steady_clock::time_point started);

@@ -18,10 +18,10 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <functional>
 #include <numeric>
 #include <optional>
 #include <queue>
+#include <tuple>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -213,124 +213,147 @@ struct identification
     std::size_t made_missing = 0;                    // `made` claims left without a host, not contested
 };
 
-// Matches claims with candidate hosts (their createTimes): see the file's comment.
-inline identification identify(const std::vector<claim>& claims, const std::vector<time_point>& candidates)
-{
-    const std::size_t nc = claims.size(), nh = candidates.size();
-    identification out;
-    out.host.assign(nc, std::nullopt);
-    out.exact.assign(nc, false);
-    out.contested.assign(nc, {});
+namespace identify_detail {
 
-    // Candidates by time; a claim's window covers a contiguous run of them.
-    std::vector<std::size_t> by_time(nh);
-    std::iota(by_time.begin(), by_time.end(), std::size_t{0});
-    std::sort(by_time.begin(), by_time.end(), [&](auto a, auto b) { return candidates[a] < candidates[b]; });
-    auto run_of = [&](const claim& c) {
+// The candidates in time order; a claim's window covers a contiguous run of ranks [first, second).
+struct ranked_hosts
+{
+    explicit ranked_hosts(const std::vector<time_point>& c) : at(c), by_time(c.size())
+    {
+        std::iota(by_time.begin(), by_time.end(), std::size_t{0});
+        std::sort(by_time.begin(), by_time.end(), [&](auto a, auto b) { return at[a] < at[b]; });
+    }
+
+    std::pair<std::size_t, std::size_t> run_of(const claim& c) const
+    {
         auto first = std::partition_point(by_time.begin(), by_time.end(), [&](std::size_t i) {
-            return c.window.earliest && candidates[i] < *c.window.earliest;
+            return c.window.earliest && at[i] < *c.window.earliest;
         });
         auto last = std::partition_point(first, by_time.end(), [&](std::size_t i) {
-            return !c.window.latest || candidates[i] <= *c.window.latest;
+            return !c.window.latest || at[i] <= *c.window.latest;
         });
-        return std::pair<std::size_t, std::size_t>(first - by_time.begin(), last - by_time.begin());
-    };
+        return {static_cast<std::size_t>(first - by_time.begin()), static_cast<std::size_t>(last - by_time.begin())};
+    }
 
-    // Components: claims 0..nc-1, candidates nc + their rank by time. Runs link neighbours.
-    std::vector<std::size_t> parent(nc + nh);
+    const std::vector<time_point>& at;
+    std::vector<std::size_t> by_time;   // rank -> candidate
+};
+
+// Groups of claims whose runs overlap, each with the ranks its runs cover (ascending). A rank no
+// run covers is nobody's: it is not this round's.
+struct groups
+{
+    std::vector<std::vector<std::size_t>> claims, ranks;
+};
+
+inline groups group_runs(const std::vector<std::pair<std::size_t, std::size_t>>& runs, std::size_t nh)
+{
+    const std::size_t nc = runs.size();
+    // Union-find over claims 0..nc-1 and ranks nc..nc+nh-1; a run links its ranks in a chain,
+    // skipping ranks already linked to their right neighbour, so the whole is O((nc + nh) log).
+    std::vector<std::size_t> parent(nc + nh), next_unlinked(nh + 1);
     std::iota(parent.begin(), parent.end(), std::size_t{0});
-    std::function<std::size_t(std::size_t)> root = [&](std::size_t x) {
+    std::iota(next_unlinked.begin(), next_unlinked.end(), std::size_t{0});
+    auto root = [&](std::size_t x) {
         while (parent[x] != x)
             x = parent[x] = parent[parent[x]];
         return x;
     };
-    auto join = [&](std::size_t a, std::size_t b) { parent[root(a)] = root(b); };
-    std::vector<std::size_t> next_unlinked(nh + 1);   // skips ranks already linked to their right neighbour
-    std::iota(next_unlinked.begin(), next_unlinked.end(), std::size_t{0});
-    std::function<std::size_t(std::size_t)> skip = [&](std::size_t r) {
+    auto skip = [&](std::size_t r) {
         while (next_unlinked[r] != r)
             r = next_unlinked[r] = next_unlinked[next_unlinked[r]];
         return r;
     };
-    std::vector<std::pair<std::size_t, std::size_t>> runs(nc);
     std::vector<long> cover(nh + 1, 0);   // how many runs cover each rank, as differences
     for (std::size_t c = 0; c < nc; ++c)
     {
-        runs[c] = run_of(claims[c]);
         auto [a, b] = runs[c];
         if (a == b)
             continue;
-        join(c, nc + a);
+        parent[root(c)] = root(nc + a);
         for (std::size_t r = skip(a); r + 1 < b; r = skip(r))
         {
-            join(nc + r, nc + r + 1);
+            parent[root(nc + r)] = root(nc + r + 1);
             next_unlinked[r] = r + 1;
         }
         ++cover[a];
         --cover[b];
     }
-    std::vector<bool> covered(nh, false);
-    for (long sum = 0, r = 0; r < static_cast<long>(nh); ++r)
-        covered[static_cast<std::size_t>(r)] = (sum += cover[static_cast<std::size_t>(r)]) > 0;
-    // A candidate no claim's window covers is nobody's: it is not this round's.
-
-    // Per component: its claims and covered candidates (ranks, ascending).
-    std::vector<std::vector<std::size_t>> comp_claims(nc + nh), comp_hosts(nc + nh);
+    groups g;
+    g.claims.resize(nc + nh);
+    g.ranks.resize(nc + nh);
     for (std::size_t c = 0; c < nc; ++c)
-        comp_claims[root(c)].push_back(c);
+        g.claims[root(c)].push_back(c);
+    long sum = 0;
     for (std::size_t r = 0; r < nh; ++r)
-        if (covered[r])
-            comp_hosts[root(nc + r)].push_back(r);
+        if ((sum += cover[r]) > 0)
+            g.ranks[root(nc + r)].push_back(r);
+    return g;
+}
 
-    for (std::size_t k = 0; k < nc + nh; ++k)
+// Every host of a group must go to a claim whose window holds it: earliest-deadline-first over
+// the hosts in time order finds such a matching whenever one exists (points into intervals).
+// Among claims whose windows close together, `made` ones go first. False when a host is left.
+inline bool match_group(const std::vector<claim>& claims, const std::vector<std::pair<std::size_t, std::size_t>>& runs,
+                        const std::vector<std::size_t>& cl, const std::vector<std::size_t>& hs,
+                        const std::vector<std::size_t>& by_time, identification& out)
+{
+    std::vector<std::size_t> by_start(cl.begin(), cl.end());
+    std::sort(by_start.begin(), by_start.end(), [&](auto a, auto b) { return runs[a].first < runs[b].first; });
+    auto later = [&](std::size_t a, std::size_t b) {
+        if (runs[a].second != runs[b].second)
+            return runs[a].second > runs[b].second;
+        return claims[a].kind == claim_kind::maybe && claims[b].kind == claim_kind::made;
+    };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> open(later);
+    std::size_t next = 0, matched = 0;
+    for (const auto r : hs)
     {
-        const auto& cl = comp_claims[k];
-        const auto& hs = comp_hosts[k];
+        while (next < by_start.size() && runs[by_start[next]].first <= r)
+            open.push(by_start[next++]);
+        while (!open.empty() && runs[open.top()].second <= r)
+            open.pop();
+        if (open.empty())
+            continue;
+        out.host[open.top()] = by_time[r];
+        open.pop();
+        ++matched;
+    }
+    return matched == hs.size();
+}
+
+}   // namespace identify_detail
+
+// Matches claims with candidate hosts (their createTimes): see the file's comment.
+inline identification identify(const std::vector<claim>& claims, const std::vector<time_point>& candidates)
+{
+    using namespace identify_detail;
+    const std::size_t nc = claims.size();
+    identification out;
+    out.host.assign(nc, std::nullopt);
+    out.exact.assign(nc, false);
+    out.contested.assign(nc, {});
+    const ranked_hosts ranked(candidates);
+    std::vector<std::pair<std::size_t, std::size_t>> runs(nc);
+    for (std::size_t c = 0; c < nc; ++c)
+        runs[c] = ranked.run_of(claims[c]);
+    const auto g = group_runs(runs, candidates.size());
+    for (std::size_t k = 0; k < g.claims.size(); ++k)
+    {
+        const auto& cl = g.claims[k];
+        const auto& hs = g.ranks[k];
         if (cl.empty())
             continue;
-        auto contest = [&] {
+        // More hosts in the windows than claims to fill, or a host no claim could take: nothing
+        // is taken by chance, every claim of the group competes for every host of it.
+        if (hs.size() > cl.size() || !match_group(claims, runs, cl, hs, ranked.by_time, out))
+        {
             for (auto c : cl)
-                for (auto r : hs)
-                    out.contested[c].push_back(by_time[r]);
-        };
-        if (hs.size() > cl.size())
-        {
-            contest();
-            continue;
-        }
-        // Every host must go to a claim whose window holds it: earliest-deadline-first over the
-        // hosts in time order finds such a matching whenever one exists (points into intervals).
-        // Among claims whose windows close together, `made` ones go first.
-        std::vector<std::size_t> by_start(cl.begin(), cl.end());
-        std::sort(by_start.begin(), by_start.end(), [&](auto a, auto b) { return runs[a].first < runs[b].first; });
-        auto later = [&](std::size_t a, std::size_t b) {
-            if (runs[a].second != runs[b].second)
-                return runs[a].second > runs[b].second;
-            return claims[a].kind == claim_kind::maybe && claims[b].kind == claim_kind::made;
-        };
-        std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> open(later);
-        std::vector<bool> taken(hs.size(), false);
-        std::size_t next = 0;
-        for (std::size_t j = 0; j < hs.size(); ++j)
-        {
-            const auto r = hs[j];
-            while (next < by_start.size() && runs[by_start[next]].first <= r)
-                open.push(by_start[next++]);
-            while (!open.empty() && runs[open.top()].second <= r)
-                open.pop();
-            if (open.empty())
-                continue;
-            out.host[open.top()] = by_time[r];
-            open.pop();
-            taken[j] = true;
-        }
-        if (std::find(taken.begin(), taken.end(), false) != taken.end())
-        {
-            // A host no claim could take although it is in their windows: more hosts there than
-            // claims to fill. Nothing is taken by chance.
-            for (auto c : cl)
+            {
                 out.host[c].reset();
-            contest();
+                for (auto r : hs)
+                    out.contested[c].push_back(ranked.by_time[r]);
+            }
             continue;
         }
         for (auto c : cl)
@@ -359,30 +382,27 @@ struct skewed_identification : identification
     std::optional<std::pair<time_point::duration, time_point::duration>> learnt;
 };
 
-inline skewed_identification identify_skewed(const std::vector<claim>& raw, const std::vector<time_point>& candidates,
-                                             std::pair<time_point::duration, time_point::duration> skew)
+namespace identify_detail {
+
+inline std::vector<claim> shifted(std::vector<claim> w, time_point::duration lo, time_point::duration hi)
 {
-    using duration = time_point::duration;
-    auto shifted = [&](duration lo, duration hi) {
-        std::vector<claim> w = raw;
-        for (auto& c : w)
-        {
-            if (c.window.earliest)
-                c.window.earliest = *c.window.earliest + lo;
-            if (c.window.latest)
-                c.window.latest = *c.window.latest + hi;
-        }
-        return w;
-    };
-    skewed_identification out;
-    static_cast<identification&>(out) = identify(shifted(skew.first, skew.second), candidates);
-    const bool settled = out.made_missing == 0 &&
-                         std::all_of(out.contested.begin(), out.contested.end(), [](auto& c) { return c.empty(); });
-    const bool bounded = std::all_of(raw.begin(), raw.end(), [](auto& c) { return c.window.earliest && c.window.latest; });
-    if (settled || !bounded || raw.empty() || raw.size() * candidates.size() > 4096 || skew.first >= skew.second)
-        return out;
-    // Where the answer can change: an offset at which a host enters or leaves a window.
-    std::vector<duration> points{skew.first, skew.second};
+    for (auto& c : w)
+    {
+        if (c.window.earliest)
+            c.window.earliest = *c.window.earliest + lo;
+        if (c.window.latest)
+            c.window.latest = *c.window.latest + hi;
+    }
+    return w;
+}
+
+// The offsets in `skew` at which a host enters or leaves a window (the answer can change only
+// there), its ends included, sorted.
+inline std::vector<time_point::duration> critical_offsets(const std::vector<claim>& raw,
+                                                          const std::vector<time_point>& candidates,
+                                                          std::pair<time_point::duration, time_point::duration> skew)
+{
+    std::vector<time_point::duration> points{skew.first, skew.second};
     for (const auto& c : raw)
         for (auto t : candidates)
             for (auto k : {t - *c.window.latest, t - *c.window.earliest})
@@ -390,49 +410,68 @@ inline skewed_identification identify_skewed(const std::vector<claim>& raw, cons
                     points.push_back(k);
     std::sort(points.begin(), points.end());
     points.erase(std::unique(points.begin(), points.end()), points.end());
-    std::vector<duration> tries;
-    for (std::size_t i = 0; i < points.size(); ++i)
-    {
-        tries.push_back(points[i]);
-        if (i + 1 < points.size())
-            tries.push_back(points[i] + (points[i + 1] - points[i]) / 2);
-    }
+    return points;
+}
+
+// What identify() answers at one offset: nothing (doubt), not the true offset, or hosts.
+enum class verdict
+{
+    doubt,      // a window holds a host too many: if this is the true offset, that host could be ours
+    excluded,   // a host the server said it made would be missing: not the true offset
+    answer,
+};
+
+inline verdict judge(const identification& r)
+{
+    if (std::any_of(r.contested.begin(), r.contested.end(), [](auto& c) { return !c.empty(); }))
+        return verdict::doubt;
+    return r.made_missing != 0 ? verdict::excluded : verdict::answer;
+}
+
+inline std::vector<std::size_t> hosts_taken(const identification& r)
+{
+    std::vector<std::size_t> hosts;
+    for (const auto& h : r.host)
+        if (h)
+            hosts.push_back(*h);
+    std::sort(hosts.begin(), hosts.end());
+    return hosts;
+}
+
+}   // namespace identify_detail
+
+inline skewed_identification identify_skewed(const std::vector<claim>& raw, const std::vector<time_point>& candidates,
+                                             std::pair<time_point::duration, time_point::duration> skew)
+{
+    using namespace identify_detail;
+    using duration = time_point::duration;
+    skewed_identification out;
+    static_cast<identification&>(out) = identify(shifted(raw, skew.first, skew.second), candidates);
+    const bool settled = out.made_missing == 0 &&
+                         std::all_of(out.contested.begin(), out.contested.end(), [](auto& c) { return c.empty(); });
+    const bool bounded = std::all_of(raw.begin(), raw.end(), [](auto& c) { return c.window.earliest && c.window.latest; });
+    if (settled || !bounded || raw.empty() || raw.size() * candidates.size() > 4096 || skew.first >= skew.second)
+        return out;
+    const auto points = critical_offsets(raw, candidates, skew);
     std::optional<identification> agreed;
-    std::vector<std::size_t> agreed_hosts;
     duration lo = duration::max(), hi = duration::min();
-    // The answer holds between critical points: what it teaches of the skew reaches the points
-    // around the offsets tried, not just those.
-    auto below = [&](duration k) {
-        auto it = std::lower_bound(points.begin(), points.end(), k);
-        return it == points.begin() ? skew.first : *std::prev(it);
-    };
-    auto above = [&](duration k) {
-        auto it = std::upper_bound(points.begin(), points.end(), k);
-        return it == points.end() ? skew.second : *it;
-    };
-    for (auto k : tries)
+    // Each critical point and the middle of each gap; the answer holds between critical points,
+    // so what an offset teaches of the skew reaches the points around it.
+    for (std::size_t i = 0; i < 2 * points.size() - 1; ++i)
     {
-        auto r = identify(shifted(k, k), candidates);
-        // At the true offset every host of ours is in its claim's window. An offset at which a
-        // window holds a host too many could be it, and then that host could be ours: doubt.
-        if (std::any_of(r.contested.begin(), r.contested.end(), [](auto& c) { return !c.empty(); }))
+        const auto k = i % 2 == 0 ? points[i / 2] : points[i / 2] + (points[i / 2 + 1] - points[i / 2]) / 2;
+        auto r = identify(shifted(raw, k, k), candidates);
+        const auto v = judge(r);
+        if (v == verdict::doubt)
             return out;
-        if (r.made_missing != 0)
-            continue;   // not the true offset: a host the server said it made would be missing
-        std::vector<std::size_t> hosts;
-        for (const auto& h : r.host)
-            if (h)
-                hosts.push_back(*h);
-        std::sort(hosts.begin(), hosts.end());
-        if (agreed && hosts != agreed_hosts)
+        if (v == verdict::excluded)
+            continue;
+        if (agreed && hosts_taken(r) != hosts_taken(*agreed))
             return out;   // two offsets, two answers: the widened windows' doubt stands
         if (!agreed)
-        {
             agreed = std::move(r);
-            agreed_hosts = std::move(hosts);
-        }
-        lo = std::min(lo, below(k));
-        hi = std::max(hi, above(k));
+        lo = std::min(lo, i % 2 == 0 && i > 0 ? points[i / 2 - 1] : points[i / 2]);
+        hi = std::max(hi, i / 2 + 1 < points.size() ? points[i / 2 + 1] : points[i / 2]);
     }
     if (!agreed)
         return out;
