@@ -79,9 +79,11 @@ struct journal_entry
     /// When its answer came (or, unanswered, the latest it could still be acted on), likewise: its
     /// host was made no later.
     std::optional<time_point> not_after;
-    /// What createTime's clock is to the Date header's (their difference lies between these), as
-    /// known when the entry was written; unset: not known (reconcile_options::clock_margin).
-    std::optional<std::chrono::milliseconds> skew_min, skew_max;
+    /// What createTime's clock is to the Date header's, at least, as known when the entry was
+    /// written; unset: not known (reconcile_options::clock_margin).
+    std::optional<std::chrono::milliseconds> skew_min;
+    /// What createTime's clock is to the Date header's, at most (see skew_min).
+    std::optional<std::chrono::milliseconds> skew_max;
     /// The round's marker: the newest host's createTime when the round began (hosts no newer are
     /// not the create's), and the ids that shared it. Unset: the account was empty.
     std::optional<time_point> marker;
