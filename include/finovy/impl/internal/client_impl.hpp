@@ -110,8 +110,9 @@ private:
     struct policy final : call_policy
     {
         explicit policy(client_impl& owner) : c(owner) {}
-        bool paced() const override;
-        int spend_retry(bool after_timeout) override;
+        // FINOVY_DECL: header-only, inline, so the vtable is emitted only where a policy is made.
+        FINOVY_DECL bool paced() const override;
+        FINOVY_DECL int spend_retry(bool after_timeout) override;
         client_impl& c;
     };
 
