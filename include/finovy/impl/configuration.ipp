@@ -126,16 +126,14 @@ inline layer from_environment()
     return l;
 }
 
-// Reads the profile's section of the file into `out`. Returns false when the file does not exist.
-inline bool read_file(const std::string& path, bool named_file, const std::string& profile, bool named_profile,
-                      layer& out, std::vector<std::string>& warnings)
+// The file's text; nullopt when it does not exist and was not named.
+inline std::optional<std::string> read_text(const std::string& path, bool named_file, struct stat& st)
 {
-    struct stat st{};
     if (::stat(path.c_str(), &st) != 0)
     {
         int err = errno;
         if (err == ENOENT && !named_file)
-            return false;
+            return std::nullopt;
         throw configuration_error("config file " + path + ": " + std::strerror(err));
     }
     if (!S_ISREG(st.st_mode))
@@ -146,7 +144,12 @@ inline bool read_file(const std::string& path, bool named_file, const std::strin
     std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad())
         throw configuration_error("config file " + path + ": cannot be read");
+    return text;
+}
 
+// The INI tree, inline comments removed from the values.
+inline boost::property_tree::ptree parse_ini(const std::string& path, const std::string& text)
+{
     boost::property_tree::ptree tree;
     try
     {
@@ -163,22 +166,37 @@ inline bool read_file(const std::string& path, bool named_file, const std::strin
         for (auto& [key, value] : child)
             value.data() = without_comment(value.data());
     }
+    return tree;
+}
 
-    // Sections without keys are dropped by the parser: find every header for the profile's existence.
+// Every section header: the parser drops sections without keys, which still make a profile exist.
+inline std::vector<std::string> section_headers(const std::string& text)
+{
     std::vector<std::string> headers;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
     {
-        std::istringstream lines(text);
-        for (std::string line; std::getline(lines, line);)
-        {
-            auto t = trim(line);
-            if (!t.empty() && t[0] == '[' && t.find(']') != std::string::npos)
-                headers.push_back(section_name(std::string_view(t).substr(1, t.find(']') - 1)));
-        }
+        auto t = trim(line);
+        if (!t.empty() && t[0] == '[' && t.find(']') != std::string::npos)
+            headers.push_back(section_name(std::string_view(t).substr(1, t.find(']') - 1)));
     }
+    return headers;
+}
 
+inline bool names_profile(const std::string& name, const std::string& wanted, const std::string& profile)
+{
+    return name == wanted || (profile == "default" && name == "profile default");
+}
+
+// The wanted profile's section (null if none has keys); warns about keys outside sections and
+// about a secret in a file others may read.
+inline const boost::property_tree::ptree* find_section(const boost::property_tree::ptree& tree,
+                                                       const std::string& path, const struct stat& st,
+                                                       const std::string& wanted, const std::string& profile,
+                                                       std::vector<std::string>& warnings)
+{
     bool holds_secret = false;
     const boost::property_tree::ptree* section = nullptr;
-    std::string wanted = profile == "default" ? "default" : "profile " + profile;
     for (const auto& [raw, child] : tree)
     {
         if (child.empty())   // key = value before the first section
@@ -189,8 +207,7 @@ inline bool read_file(const std::string& path, bool named_file, const std::strin
         }
         for (const auto& [key, value] : child)
             holds_secret |= (key == "secret" || key == "access_token") && !value.data().empty();
-        auto name = section_name(raw);
-        if (!section && (name == wanted || (profile == "default" && name == "profile default")))
+        if (!section && names_profile(section_name(raw), wanted, profile))
             section = &child;
     }
     if ((st.st_mode & 077) != 0 && holds_secret)
@@ -200,27 +217,15 @@ inline bool read_file(const std::string& path, bool named_file, const std::strin
         warnings.push_back("config file " + path + " holds a secret and is readable by others (mode " + mode +
                            "); chmod 600 " + path);
     }
+    return section;
+}
 
-    auto label = "config file " + path + " [" + wanted + "]";
-    bool exists = section || std::find_if(headers.begin(), headers.end(), [&](const std::string& h) {
-                                 return h == wanted || (profile == "default" && h == "profile default");
-                             }) != headers.end();
-    if (!exists)
-    {
-        if (named_profile)
-        {
-            std::string hint;
-            if (profile != "default" && std::find(headers.begin(), headers.end(), profile) != headers.end())
-                hint = " (a section [" + profile + "] exists: name it [profile " + profile + "])";
-            throw configuration_error("profile '" + profile + "' not found in config file " + path + hint);
-        }
-        return true;
-    }
-    if (!section)
-        return true;   // an empty section
-
+// The section's keys into `out`.
+inline void apply_section(const boost::property_tree::ptree& section, const std::string& label, layer& out,
+                          std::vector<std::string>& warnings)
+{
     auto text_value = [](const boost::property_tree::ptree& v) { return non_empty(v.data()); };
-    for (const auto& [key, value] : *section)
+    for (const auto& [key, value] : section)
     {
         if (key == "endpoint")
             out.v.endpoint = text_value(value);
@@ -254,7 +259,35 @@ inline bool read_file(const std::string& path, bool named_file, const std::strin
             warnings.push_back(label + ": unknown " + quoted_key(key) + " is ignored");
     }
     out.conflict = label + ": endpoint and sandbox = true exclude each other";
-    return true;
+}
+
+// Reads the profile's section of the file into `out`. Returns false when the file does not exist.
+inline bool read_file(const std::string& path, bool named_file, const std::string& profile, bool named_profile,
+                      layer& out, std::vector<std::string>& warnings)
+{
+    struct stat st{};
+    auto text = read_text(path, named_file, st);
+    if (!text)
+        return false;
+    auto tree = parse_ini(path, *text);
+    std::string wanted = profile == "default" ? "default" : "profile " + profile;
+    const auto* section = find_section(tree, path, st, wanted, profile, warnings);
+    if (section)
+    {
+        apply_section(*section, "config file " + path + " [" + wanted + "]", out, warnings);
+        return true;
+    }
+    auto headers = section_headers(*text);
+    bool exists = std::any_of(headers.begin(), headers.end(),
+                              [&](const std::string& h) { return names_profile(h, wanted, profile); });
+    if (!exists && named_profile)
+    {
+        std::string hint;
+        if (profile != "default" && std::find(headers.begin(), headers.end(), profile) != headers.end())
+            hint = " (a section [" + profile + "] exists: name it [profile " + profile + "])";
+        throw configuration_error("profile '" + profile + "' not found in config file " + path + hint);
+    }
+    return true;   // no such profile (not named), or an empty section
 }
 
 }   // namespace detail::cfg
@@ -267,88 +300,105 @@ FINOVY_DECL std::string default_config_file()
     return std::string(home) + "/.config/finovy/config";
 }
 
-FINOVY_DECL loaded_configuration load_configuration(const config_values& explicit_values, const config_sources& sources)
-{
-    using detail::cfg::layer;
-    using detail::cfg::non_empty;
-    loaded_configuration out;
+namespace detail::cfg {
 
-    std::vector<layer> layers;   // the first wins
+constexpr std::size_t no_layer = static_cast<std::size_t>(-1);
+
+inline layer explicit_layer(const config_values& values)
+{
     layer given;
-    given.v = explicit_values;
+    given.v = values;
     for (auto* s : {&given.v.endpoint, &given.v.access_token, &given.v.uuid, &given.v.secret, &given.v.ca_file,
                     &given.v.proxy, &given.v.no_proxy})
         *s = non_empty(*s);
     given.conflict = "an endpoint and sandbox were both given explicitly; they exclude each other";
-    layers.push_back(std::move(given));
-    constexpr std::size_t none = static_cast<std::size_t>(-1);
-    std::size_t environment_at = none;
+    return given;
+}
+
+// The config file's layer: sets out.profile, out.file and out.file_found.
+inline layer profile_layer(const config_sources& sources, loaded_configuration& out)
+{
+    auto from_env = [&](const char* name) { return sources.use_environment ? env(name) : std::nullopt; };
+    auto named_profile = non_empty(sources.profile);
+    if (!named_profile)
+        named_profile = from_env("FINOVY_PROFILE");
+    out.profile = named_profile.value_or("default");
+    layer profile;
+    if (!sources.use_config_file)
+        return profile;
+    auto named_file = non_empty(sources.config_file);
+    if (!named_file)
+        named_file = from_env("FINOVY_CONFIG_FILE");
+    out.file = named_file ? *named_file : default_config_file();
+    if (!out.file.empty())
+        out.file_found =
+            read_file(out.file, named_file.has_value(), out.profile, named_profile.has_value(), profile, out.warnings);
+    else if (named_profile)
+        throw configuration_error("profile '" + out.profile + "' not found: no config file (HOME is not set)");
+    if (!out.file_found && named_profile)
+        throw configuration_error("profile '" + out.profile + "' not found: no config file " + out.file);
+    return profile;
+}
+
+// Each setting from the first layer that gives it; `at` is that layer's rank.
+inline std::string pick(const std::vector<layer>& layers, std::optional<std::string> config_values::*m,
+                        std::size_t& at)
+{
+    for (at = 0; at < layers.size(); ++at)
+        if (layers[at].v.*m)
+            return *(layers[at].v.*m);
+    at = no_layer;
+    return {};
+}
+
+inline void merge(std::vector<layer>& layers, std::size_t environment_at, client_options& o)
+{
+    for (const auto& l : layers)
+        if (l.v.endpoint && l.v.sandbox == true)
+            throw configuration_error(l.conflict);
+    std::size_t endpoint_at = no_layer, sandbox_at = no_layer;
+    auto endpoint = pick(layers, &config_values::endpoint, endpoint_at);
+    for (std::size_t i = 0; i < layers.size() && sandbox_at == no_layer; ++i)
+        if (layers[i].v.sandbox)
+            sandbox_at = i;
+    if (sandbox_at < endpoint_at && *layers[sandbox_at].v.sandbox)
+        o.endpoint = std::string(sandbox_endpoint);
+    else if (endpoint_at != no_layer)
+        o.endpoint = endpoint;
+
+    std::size_t token_at = no_layer, uuid_at = no_layer, secret_at = no_layer, unused = no_layer;
+    o.access_token = pick(layers, &config_values::access_token, token_at);
+    o.uuid = pick(layers, &config_values::uuid, uuid_at);
+    o.secret = pick(layers, &config_values::secret, secret_at);
+    if (std::min(uuid_at, secret_at) < token_at)
+        o.access_token.clear();
+    o.ca_file = pick(layers, &config_values::ca_file, unused);
+    // https_proxy is the proxy of https:// URLs, as for curl: an http:// endpoint (a local
+    // simulator, allow_insecure_http) does not go through it, as if it were unset. A proxy given
+    // explicitly or by the profile stays, and the client says it cannot be used.
+    if (environment_at != no_layer && o.endpoint.rfind("http://", 0) == 0)
+        layers[environment_at].v.proxy.reset();
+    o.proxy = pick(layers, &config_values::proxy, unused);
+    o.no_proxy = pick(layers, &config_values::no_proxy, unused);
+}
+
+}   // namespace detail::cfg
+
+FINOVY_DECL loaded_configuration load_configuration(const config_values& explicit_values, const config_sources& sources)
+{
+    loaded_configuration out;
+    std::vector<detail::cfg::layer> layers;   // the first wins
+    layers.push_back(detail::cfg::explicit_layer(explicit_values));
+    std::size_t environment_at = detail::cfg::no_layer;
     if (sources.use_environment)
     {
         environment_at = layers.size();
         layers.push_back(detail::cfg::from_environment());
     }
-
-    auto from_env = [&](const char* name) {
-        return sources.use_environment ? detail::cfg::env(name) : std::nullopt;
-    };
-    auto named_profile = non_empty(sources.profile);
-    if (!named_profile)
-        named_profile = from_env("FINOVY_PROFILE");
-    out.profile = named_profile.value_or("default");
+    auto profile = detail::cfg::profile_layer(sources, out);
     if (sources.use_config_file)
-    {
-        auto named_file = non_empty(sources.config_file);
-        if (!named_file)
-            named_file = from_env("FINOVY_CONFIG_FILE");
-        out.file = named_file ? *named_file : default_config_file();
-        layer profile;
-        if (!out.file.empty())
-            out.file_found = detail::cfg::read_file(out.file, named_file.has_value(), out.profile,
-                                                    named_profile.has_value(), profile, out.warnings);
-        else if (named_profile)
-            throw configuration_error("profile '" + out.profile + "' not found: no config file (HOME is not set)");
-        if (!out.file_found && named_profile)
-            throw configuration_error("profile '" + out.profile + "' not found: no config file " + out.file);
         layers.push_back(std::move(profile));
-    }
-
-    // Each setting from the first source that gives it; `at` is that source's rank.
-    auto pick = [&](std::optional<std::string> config_values::*m, std::size_t& at) -> std::string {
-        for (at = 0; at < layers.size(); ++at)
-            if (layers[at].v.*m)
-                return *(layers[at].v.*m);
-        at = none;
-        return {};
-    };
-
-    for (const auto& l : layers)
-        if (l.v.endpoint && l.v.sandbox == true)
-            throw configuration_error(l.conflict);
-    std::size_t endpoint_at = none, sandbox_at = none;
-    auto endpoint = pick(&config_values::endpoint, endpoint_at);
-    for (std::size_t i = 0; i < layers.size() && sandbox_at == none; ++i)
-        if (layers[i].v.sandbox)
-            sandbox_at = i;
-    if (sandbox_at < endpoint_at && *layers[sandbox_at].v.sandbox)
-        out.options.endpoint = std::string(sandbox_endpoint);
-    else if (endpoint_at != none)
-        out.options.endpoint = endpoint;
-
-    std::size_t token_at = none, uuid_at = none, secret_at = none, unused = none;
-    out.options.access_token = pick(&config_values::access_token, token_at);
-    out.options.uuid = pick(&config_values::uuid, uuid_at);
-    out.options.secret = pick(&config_values::secret, secret_at);
-    if (std::min(uuid_at, secret_at) < token_at)
-        out.options.access_token.clear();
-    out.options.ca_file = pick(&config_values::ca_file, unused);
-    // https_proxy is the proxy of https:// URLs, as for curl: an http:// endpoint (a local
-    // simulator, allow_insecure_http) does not go through it, as if it were unset. A proxy given
-    // explicitly or by the profile stays, and the client says it cannot be used.
-    if (environment_at != none && out.options.endpoint.rfind("http://", 0) == 0)
-        layers[environment_at].v.proxy.reset();
-    out.options.proxy = pick(&config_values::proxy, unused);
-    out.options.no_proxy = pick(&config_values::no_proxy, unused);
+    detail::cfg::merge(layers, environment_at, out.options);
     return out;
 }
 

@@ -120,18 +120,10 @@ inline std::string operation_label(operation_id op)
     return "operation=\"" + prometheus_label_value(operation_name(op)) + "\"";
 }
 
-}   // namespace metrics_helpers
-}   // namespace detail
-
-FINOVY_DECL std::string to_prometheus(const client_stats& s, const prometheus_options& o)
+// The caller's labels, checked, as the samples' common part.
+inline std::string common_labels(const prometheus_options& o)
 {
-    using namespace detail::metrics_helpers;
-    using detail::prometheus_label_value;
-    if (!o.prefix.empty() && !valid_name(o.prefix, true))
-        throw std::invalid_argument("finovy::to_prometheus: the prefix \"" + o.prefix + "\" is not a metric name");
-    std::string out;
-    out.reserve(16 * 1024);
-    writer w{out, o.prefix.empty() ? std::string() : o.prefix + "_", {}};
+    std::string common;
     for (const auto& [name, value] : o.labels)
     {
         static constexpr std::string_view ours[] = {"operation", "le", "state", "kind", "lane"};
@@ -140,16 +132,15 @@ FINOVY_DECL std::string to_prometheus(const client_stats& s, const prometheus_op
             taken = taken || name == n;
         if (!valid_name(name, false) || name.rfind("__", 0) == 0 || taken)
             throw std::invalid_argument("finovy::to_prometheus: \"" + name + "\" cannot be a label name here");
-        if (!w.common.empty())
-            w.common += ',';
-        w.common += name + "=\"" + prometheus_label_value(value) + "\"";
+        if (!common.empty())
+            common += ',';
+        common += name + "=\"" + prometheus_label_value(value) + "\"";
     }
+    return common;
+}
 
-    w.single("requests_total", "counter", "HTTP requests sent to the API, first tries and retries.", s.attempts);
-    w.single("retries_total", "counter", "Requests sent again after a failed attempt.", s.retries);
-    w.single("retries_denied_total", "counter", "Retries the client's retry budget did not pay for.",
-             s.retries_denied);
-
+inline void write_calls(writer& w, const client_stats& s)
+{
     w.family("calls_total", "counter", "Calls ended, per operation.");
     for (std::size_t i = 0; i < operation_count; ++i)
         w.sample("calls_total", operation_label(static_cast<operation_id>(i)), s.operations[i].calls);
@@ -178,7 +169,10 @@ FINOVY_DECL std::string to_prometheus(const client_stats& s, const prometheus_op
         w.sample("call_duration_seconds_sum", label, static_cast<double>(op.latency_sum.count()) / 1e6);
         w.sample("call_duration_seconds_count", label, cumulative);
     }
+}
 
+inline void write_pacing(writer& w, const client_stats& s)
+{
     w.single("throttled_total", "counter", "Answers saying the client sends too fast (220025 or HTTP 429).",
              s.throttled);
     w.single("rate_limit_requests_per_second", "gauge",
@@ -188,7 +182,10 @@ FINOVY_DECL std::string to_prometheus(const client_stats& s, const prometheus_op
     w.sample("waiting_to_send", "lane=\"background\"", static_cast<std::uint64_t>(s.waiting_to_send_background));
     w.single("retry_budget_tokens", "gauge", "Tokens left in the client's retry budget.",
              static_cast<double>(s.retry_budget));
+}
 
+inline void write_connections(writer& w, const client_stats& s)
+{
     w.family("connections", "gauge", "Connections of the pool, idle or busy.");
     w.sample("connections", "state=\"idle\"", static_cast<std::uint64_t>(s.connections_idle));
     w.sample("connections", "state=\"busy\"", static_cast<std::uint64_t>(s.connections_busy));
@@ -200,6 +197,26 @@ FINOVY_DECL std::string to_prometheus(const client_stats& s, const prometheus_op
     w.family("tls_handshakes_total", "counter", "TLS handshakes, full or resumed (session resumption).");
     w.sample("tls_handshakes_total", "kind=\"full\"", s.handshakes_full);
     w.sample("tls_handshakes_total", "kind=\"resumed\"", s.handshakes_resumed);
+}
+
+}   // namespace metrics_helpers
+}   // namespace detail
+
+FINOVY_DECL std::string to_prometheus(const client_stats& s, const prometheus_options& o)
+{
+    using namespace detail::metrics_helpers;
+    if (!o.prefix.empty() && !valid_name(o.prefix, true))
+        throw std::invalid_argument("finovy::to_prometheus: the prefix \"" + o.prefix + "\" is not a metric name");
+    std::string out;
+    out.reserve(16 * 1024);
+    writer w{out, o.prefix.empty() ? std::string() : o.prefix + "_", common_labels(o)};
+    w.single("requests_total", "counter", "HTTP requests sent to the API, first tries and retries.", s.attempts);
+    w.single("retries_total", "counter", "Requests sent again after a failed attempt.", s.retries);
+    w.single("retries_denied_total", "counter", "Retries the client's retry budget did not pay for.",
+             s.retries_denied);
+    write_calls(w, s);
+    write_pacing(w, s);
+    write_connections(w, s);
     w.single("token_fetches_total", "counter", "Tokens fetched: getToken calls or credential provider calls.",
              s.token_fetches);
     return out;

@@ -193,9 +193,27 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
 {
     c.close();
     c.buffer.clear();
+    const auto began = steady_clock::now();   // for the client's events
+    co_await reach(c, r);
+    const auto tunnelled = steady_clock::now();
+    r.connect_time = std::chrono::duration_cast<std::chrono::microseconds>(tunnelled - began);
+    if (r.ec)
+        co_return;
+    if (ep_.tls)
+    {
+        co_await handshake(c, r);
+        r.handshake_time = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - tunnelled);
+        if (r.ec)
+            co_return;
+    }
+    c.connected = true;
+}
+
+// Looks the name up (or takes the cached addresses), connects, and opens the proxy's tunnel.
+FINOVY_DECL asio::awaitable<void> transport::reach(connection& c, attempt_result& r)
+{
     auto& w = *c.io;
     const auto& host = addresses_->host();
-    const auto began = steady_clock::now();   // for the client's events
     address_cache::addresses eps;
     if (!addresses_->fresh(eps))
     {
@@ -230,55 +248,65 @@ FINOVY_DECL asio::awaitable<void> transport::connect(connection& c, attempt_resu
     r.connected = true;
     if (proxy_)
         co_await open_tunnel(c, r);
-    const auto tunnelled = steady_clock::now();
-    r.connect_time = std::chrono::duration_cast<std::chrono::microseconds>(tunnelled - began);
-    if (r.ec)
-        co_return;
-    if (ep_.tls)
+}
+
+FINOVY_DECL asio::awaitable<void> transport::handshake(connection& c, attempt_result& r)
+{
+    auto& w = *c.io;
+    r.handshook = true;
+    SSL_SESSION* copy = session_copy();   // this connection's own, see save_session
+    auto ec = w.start_tls(*ssl_, server_name_, copy);
+    if (copy)
+        SSL_SESSION_free(copy);
+    if (ec)
     {
-        r.handshook = true;
-        SSL_SESSION* copy = session_copy();   // this connection's own, see save_session
-        ec = w.start_tls(*ssl_, server_name_, copy);
-        if (copy)
-            SSL_SESSION_free(copy);
-        if (ec)
-        {
-            r.ec = ec;
-            r.handshake_failed = true;
-            r.detail = "cannot set TLS up for " + server_name_ + ": " + ec.message();
-            co_return;
-        }
-        // (No co_await inside a condition: GCC 12 miscompiles some of those.)
-        error_code hec;
-        for (auto st = w.try_handshake(hec); st != wire::step::done && st != wire::step::failed;
-             st = w.try_handshake(hec))
-        {
-            hec = co_await w.wait(st);
-            if (hec)
-                break;
-        }
-        r.handshake_time = std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - tunnelled);
+        r.ec = ec;
+        r.handshake_failed = true;
+        r.detail = "cannot set TLS up for " + server_name_ + ": " + ec.message();
+        co_return;
+    }
+    // (No co_await inside a condition: GCC 12 miscompiles some of those.)
+    error_code hec;
+    for (auto st = w.try_handshake(hec); st != wire::step::done && st != wire::step::failed; st = w.try_handshake(hec))
+    {
+        hec = co_await w.wait(st);
         if (hec)
-        {
-            r.ec = hec == asio::error::operation_aborted && w.timed_out() ? error_code(client_errc::timeout) : hec;
-            r.handshake_failed = true;
-            r.detail = "TLS handshake with " + server_name_ + " failed: " + r.ec.message();
-            if (SSL* ssl = w.ssl())
-            {
-                long v = SSL_get_verify_result(ssl);
-                if (v != X509_V_OK)
-                    r.detail += std::string(" (certificate: ") + X509_verify_cert_error_string(v) + ")";
-            }
-            co_return;
-        }
+            break;
+    }
+    if (hec)
+    {
+        r.ec = hec == asio::error::operation_aborted && w.timed_out() ? error_code(client_errc::timeout) : hec;
+        r.handshake_failed = true;
+        r.detail = "TLS handshake with " + server_name_ + " failed: " + r.ec.message();
         if (SSL* ssl = w.ssl())
         {
-            r.resumed = SSL_session_reused(ssl);
-            (r.resumed ? resumed : full)++;
-            c.store_session = !r.resumed;
+            long v = SSL_get_verify_result(ssl);
+            if (v != X509_V_OK)
+                r.detail += std::string(" (certificate: ") + X509_verify_cert_error_string(v) + ")";
         }
+        co_return;
     }
-    c.connected = true;
+    if (SSL* ssl = w.ssl())
+    {
+        r.resumed = SSL_session_reused(ssl);
+        (r.resumed ? resumed : full)++;
+        c.store_session = !r.resumed;
+    }
+}
+
+// A proxy's answer to CONNECT other than 2xx: the error and its words.
+inline void refuse_tunnel(unsigned status, const std::string& authority, bool sent_credentials, attempt_result& r)
+{
+    if (status >= 500)
+        r.ec = client_errc::proxy_error;   // the proxy could not reach the API: worth another try, nothing was sent
+    else
+        r.ec = client_errc::proxy_refused;
+    // 407 asks for credentials; some proxies (tinyproxy) answer wrong ones with 401.
+    r.detail = "the proxy answered HTTP " + std::to_string(status) + " to CONNECT " + authority +
+               (status == 407 || status == 401
+                    ? (!sent_credentials ? " (proxy authentication required: put user:password in the proxy URL)"
+                                         : " (proxy authentication refused: check the proxy URL's user and password)")
+                    : "");
 }
 
 // CONNECT through the proxy; TLS then runs end to end inside the tunnel.
@@ -335,20 +363,10 @@ FINOVY_DECL asio::awaitable<void> transport::open_tunnel(connection& c, attempt_
     const unsigned status = p.status();
     if (status / 100 == 2 && c.buffer.size() == 0)
         co_return;
-    if (status >= 500)
-        r.ec = client_errc::proxy_error;   // the proxy could not reach the API: worth another try, nothing was sent
-    else
-        r.ec = client_errc::proxy_refused;
-    // 407 asks for credentials; some proxies (tinyproxy) answer wrong ones with 401.
-    r.detail = "the proxy answered HTTP " + std::to_string(status) + " to CONNECT " + authority +
-               (status == 407 || status == 401
-                    ? (proxy_->authorization.empty() ? " (proxy authentication required: put user:password in the "
-                                                       "proxy URL)"
-                                                     : " (proxy authentication refused: check the proxy URL's user "
-                                                       "and password)")
-                    : "");
+    refuse_tunnel(status, authority, !proxy_->authorization.empty(), r);
     c.buffer.clear();
 }
+
 
 FINOVY_DECL void transport::build_request(connection& c, const request_spec& spec, std::string_view token)
 {
@@ -380,6 +398,38 @@ FINOVY_DECL void transport::build_request(connection& c, const request_spec& spe
     q += spec.body;
 }
 
+// An answer the parser refused: too large, or not HTTP.
+inline void unreadable_answer(const beast::error_code& pec, std::size_t body_limit, attempt_result& r)
+{
+    if (pec == http::error::body_limit)
+    {
+        r.ec = client_errc::body_too_large;
+        r.detail = "the answer is larger than " + std::to_string(body_limit) + " bytes";
+    }
+    else
+    {
+        r.ec = client_errc::bad_response;
+        r.detail = "the answer is not HTTP: " + pec.message();
+    }
+}
+
+// What the client keeps of a complete answer's head.
+inline void take_head(connection& c, answer_parser& p, bool want_date, attempt_result& r)
+{
+    r.http_status = p.status();
+    // A complete answer on a kept-alive connection: reusable whatever it says, unless data
+    // nobody asked for follows it.
+    r.reusable = p.keep_alive() && c.buffer.size() == 0 && !c.io->data_left() && r.http_status != 101;
+    r.retry_after = p.retry_after();
+    if (want_date)
+    {
+        r.received_at = std::chrono::system_clock::now();
+        r.date = parse_http_date(p.date());
+    }
+}
+
+// Long on purpose: one coroutine frame per request on the hot path; the steps that do
+// not wait are in the helpers above.
 FINOVY_DECL asio::awaitable<void> transport::exchange(connection& c, const request_spec& spec, attempt_result& r)
 {
     auto& w = *c.io;
@@ -447,16 +497,7 @@ FINOVY_DECL asio::awaitable<void> transport::exchange(connection& c, const reque
                 r.detail = std::string(p.got_some() ? "the answer was cut short: " : "no answer: ") + ec.message();
                 co_return;
             }
-            if (pec == http::error::body_limit)
-            {
-                r.ec = client_errc::body_too_large;
-                r.detail = "the answer is larger than " + std::to_string(opts_.max_response_body) + " bytes";
-            }
-            else
-            {
-                r.ec = client_errc::bad_response;
-                r.detail = "the answer is not HTTP: " + pec.message();
-            }
+            unreadable_answer(pec, opts_.max_response_body, r);
             co_return;
         }
         const unsigned status = p.status();
@@ -465,16 +506,7 @@ FINOVY_DECL asio::awaitable<void> transport::exchange(connection& c, const reque
             st = c.buffer.size() > 0 || w.has_pending() ? step::done : step::want_read;
             continue;
         }
-        r.http_status = status;
-        // A complete answer on a kept-alive connection: reusable whatever it says, unless data
-        // nobody asked for follows it.
-        r.reusable = p.keep_alive() && c.buffer.size() == 0 && !w.data_left() && status != 101;
-        r.retry_after = p.retry_after();
-        if (want_date)
-        {
-            r.received_at = std::chrono::system_clock::now();
-            r.date = parse_http_date(p.date());
-        }
+        take_head(c, p, want_date, r);
         break;
     }
     if (c.store_session && w.ssl())
@@ -510,6 +542,36 @@ FINOVY_DECL void transport::save_session(SSL* ssl)
     }
     if (old)
         SSL_SESSION_free(old);
+}
+
+// The API's word: its code, msg and traceId, then the data decoded into the caller's result.
+inline void take_envelope(envelope env, const request_spec& spec, bool status_error, attempt_result& r)
+{
+    r.api_code = env.code;
+    // Bounded: they go into diagnostics, what() and log lines, and a server may send megabytes.
+    r.api_msg = clip_text(std::move(env.msg), max_api_message_bytes);
+    r.trace_id = clip_text(std::move(env.trace_id), max_trace_id_bytes);
+    if (env.code != 0)
+    {
+        r.ec = error_code(env.code, api_category());
+        return;
+    }
+    if (status_error)
+    {
+        r.ec = client_errc::http_status;
+        r.detail = "HTTP " + std::to_string(r.http_status) + " with code 0";
+        return;
+    }
+    if (spec.decode)
+    {
+        static const boost::json::value null_value;
+        std::string why;
+        if (auto ec = spec.decode(env.data ? *env.data : null_value, spec.out, why))
+        {
+            r.ec = ec;
+            r.detail = why;
+        }
+    }
 }
 
 FINOVY_DECL void transport::interpret(connection& c, const request_spec& spec, attempt_result& r)
@@ -554,31 +616,9 @@ FINOVY_DECL void transport::interpret(connection& c, const request_spec& spec, a
     std::string why;
     if (read_envelope(doc, env, why))
         return fail("the answer is not an API envelope: " + why);
-    r.api_code = env.code;
-    // Bounded: they go into diagnostics, what() and log lines, and a server may send megabytes.
-    r.api_msg = clip_text(std::move(env.msg), max_api_message_bytes);
-    r.trace_id = clip_text(std::move(env.trace_id), max_trace_id_bytes);
-    if (env.code != 0)
-    {
-        r.ec = error_code(env.code, api_category());
-        return;
-    }
-    if (status_error)
-    {
-        r.ec = client_errc::http_status;
-        r.detail = "HTTP " + std::to_string(r.http_status) + " with code 0";
-        return;
-    }
-    if (spec.decode)
-    {
-        static const boost::json::value null_value;
-        if (auto ec = spec.decode(env.data ? *env.data : null_value, spec.out, why))
-        {
-            r.ec = ec;
-            r.detail = why;
-        }
-    }
+    take_envelope(std::move(env), spec, status_error, r);
 }
+
 
 }   // namespace finovy::detail
 

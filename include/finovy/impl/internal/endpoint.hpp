@@ -41,6 +41,53 @@ inline std::string redacted_url(std::string_view url)
     return out;
 }
 
+// Splits an authority into host and port ("[v6]:port" too); false if malformed.
+inline bool split_authority(std::string_view authority, std::string_view& host, std::string_view& port)
+{
+    host = authority;
+    if (authority.front() == '[')
+    {
+        auto close = authority.find(']');
+        if (close == std::string_view::npos)
+            return false;
+        host = authority.substr(1, close - 1);
+        auto after = authority.substr(close + 1);
+        if (!after.empty())
+        {
+            if (after.front() != ':')
+                return false;
+            port = after.substr(1);
+        }
+    }
+    else if (auto colon = authority.rfind(':'); colon != std::string_view::npos)
+    {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+    }
+    return true;
+}
+
+// A host, a port (given when `has_port`) and a path that can go into a request line.
+inline bool valid_parts(std::string_view host, std::string_view port, bool has_port, std::string_view path)
+{
+    if (host.empty())
+        return false;
+    for (char c : host)
+        if (c <= ' ' || c == '/' || c == '\\' || c == '%' || static_cast<unsigned char>(c) >= 0x7f)
+            return false;
+    if (has_port)
+    {
+        unsigned n = 0;
+        auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+        if (port.empty() || ec != std::errc{} || p != port.data() + port.size() || n == 0 || n > 65535)
+            return false;
+    }
+    for (char c : path)
+        if (c <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
+            return false;
+    return true;
+}
+
 // Parses `url`; returns invalid_endpoint or insecure_endpoint on failure.
 inline error_code parse_endpoint(std::string_view url, bool allow_insecure, endpoint& out)
 {
@@ -69,42 +116,9 @@ inline error_code parse_endpoint(std::string_view url, bool allow_insecure, endp
         path.remove_suffix(1);
     if (authority.empty() || authority.find('@') != std::string_view::npos)
         return client_errc::invalid_endpoint;
-
-    std::string_view host = authority, port;
-    if (authority.front() == '[')
-    {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos)
-            return client_errc::invalid_endpoint;
-        host = authority.substr(1, close - 1);
-        auto after = authority.substr(close + 1);
-        if (!after.empty())
-        {
-            if (after.front() != ':')
-                return client_errc::invalid_endpoint;
-            port = after.substr(1);
-        }
-    }
-    else if (auto colon = authority.rfind(':'); colon != std::string_view::npos)
-    {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-    }
-    if (host.empty())
+    std::string_view host, port;
+    if (!split_authority(authority, host, port) || !valid_parts(host, port, !port.empty() || authority.back() == ':', path))
         return client_errc::invalid_endpoint;
-    for (char c : host)
-        if (c <= ' ' || c == '/' || c == '\\' || c == '%' || static_cast<unsigned char>(c) >= 0x7f)
-            return client_errc::invalid_endpoint;
-    if (!port.empty() || authority.back() == ':')
-    {
-        unsigned n = 0;
-        auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-        if (port.empty() || ec != std::errc{} || p != port.data() + port.size() || n == 0 || n > 65535)
-            return client_errc::invalid_endpoint;
-    }
-    for (char c : path)
-        if (c <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
-            return client_errc::invalid_endpoint;
 
     out.host = std::string(host);
     out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);

@@ -133,6 +133,8 @@ public:
 
 private:
     asio::awaitable<void> connect(connection& c, attempt_result& r);
+    asio::awaitable<void> reach(connection& c, attempt_result& r);
+    asio::awaitable<void> handshake(connection& c, attempt_result& r);
     asio::awaitable<void> open_tunnel(connection& c, attempt_result& r);
     asio::awaitable<void> exchange(connection& c, const request_spec& spec, attempt_result& r);
     void build_request(connection& c, const request_spec& spec, std::string_view token);
