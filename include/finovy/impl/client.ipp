@@ -12,6 +12,7 @@
 #include <finovy/impl/client_credentials.ipp>
 #include <finovy/impl/client_events.ipp>
 #include <finovy/impl/client_impl.ipp>
+#include <finovy/impl/client_token.ipp>
 #include <finovy/impl/native_wire.ipp>
 #include <finovy/impl/operations.ipp>
 #include <finovy/impl/transport.ipp>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // Where a client's token comes from: getToken with a uuid and secret, or the user's credential
-// provider (credentials.hpp). The single flight and renewal around it are client_impl.ipp's.
+// provider (credentials.hpp). The single flight and renewal around it are client_token.ipp's.
 #ifndef FINOVY_IMPL_CLIENT_CREDENTIALS_IPP
 #define FINOVY_IMPL_CLIENT_CREDENTIALS_IPP
 
