@@ -334,10 +334,8 @@ private:
     auto initiate(std::string id, host_status target, detail::then_wait act, wait_options opts, call_context ctx,
                   CompletionToken&& token)
     {
-        using start_t = decltype(&detail::start_hub_wait);
-        return boost::asio::async_initiate<CompletionToken, void(error_code, host)>(
-            detail::composed_initiation<host, start_t>{&detail::start_hub_wait}, token, impl_, std::move(id), target,
-            act, std::move(opts), ctx);
+        return detail::initiate<host>(&detail::start_hub_wait, std::forward<CompletionToken>(token), impl_, std::move(id),
+                                      target, act, std::move(opts), ctx);
     }
 
     std::shared_ptr<detail::hub_impl> impl_;

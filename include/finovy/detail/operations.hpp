@@ -51,29 +51,27 @@ enum class disk_update
 
 FINOVY_DECL void start_get_token(impl_ptr, call_context, diagnostics*, handler_for<token_info>);
 FINOVY_DECL void start_list_images(impl_ptr, call_context, diagnostics*, handler_for<std::vector<image>>);
-FINOVY_DECL void start_list_packages(impl_ptr, call_context, diagnostics*, billing_kind,
+FINOVY_DECL void start_list_packages(impl_ptr, billing_kind, call_context, diagnostics*,
                                      handler_for<std::vector<host_package>>);
-FINOVY_DECL void start_create_pay_as_you_go_host(impl_ptr, call_context, diagnostics*, std::string package_id,
-                                                 std::string image_id, handler_for<std::optional<std::string>>);
-FINOVY_DECL void start_create_fixed_period_host(impl_ptr, call_context, diagnostics*, std::string package_id,
-                                                std::string image_id, rental_period, handler_for<std::string>);
-FINOVY_DECL void start_power(impl_ptr, call_context, diagnostics*, std::string host_id, bool on, handler_for<void>);
-FINOVY_DECL void start_reboot(impl_ptr, call_context, diagnostics*, std::string host_id, handler_for<void>);
-FINOVY_DECL void start_get_host(impl_ptr, call_context, diagnostics*, std::string host_id, handler_for<host>);
-FINOVY_DECL void start_list_hosts(impl_ptr, call_context, diagnostics*, int page, int page_size,
-                                  handler_for<host_page>);
-FINOVY_DECL void start_delete_host(impl_ptr, call_context, diagnostics*, std::string host_id, handler_for<void>);
-FINOVY_DECL void start_create_disk(impl_ptr, call_context, diagnostics*, disk_create_request,
-                                   handler_for<std::string>);
-FINOVY_DECL void start_mount_disk(impl_ptr, call_context, diagnostics*, std::string disk_id, std::string host_id,
+FINOVY_DECL void start_create_pay_as_you_go_host(impl_ptr, std::string package_id, std::string image_id, call_context,
+                                                 diagnostics*, handler_for<std::optional<std::string>>);
+FINOVY_DECL void start_create_fixed_period_host(impl_ptr, std::string package_id, std::string image_id, rental_period,
+                                                call_context, diagnostics*, handler_for<std::string>);
+FINOVY_DECL void start_power(impl_ptr, std::string host_id, bool on, call_context, diagnostics*, handler_for<void>);
+FINOVY_DECL void start_reboot(impl_ptr, std::string host_id, call_context, diagnostics*, handler_for<void>);
+FINOVY_DECL void start_get_host(impl_ptr, std::string host_id, call_context, diagnostics*, handler_for<host>);
+FINOVY_DECL void start_list_hosts(impl_ptr, int page, int page_size, call_context, diagnostics*, handler_for<host_page>);
+FINOVY_DECL void start_delete_host(impl_ptr, std::string host_id, call_context, diagnostics*, handler_for<void>);
+FINOVY_DECL void start_create_disk(impl_ptr, disk_create_request, call_context, diagnostics*, handler_for<std::string>);
+FINOVY_DECL void start_mount_disk(impl_ptr, std::string disk_id, std::string host_id, call_context, diagnostics*,
                                   handler_for<void>);
-FINOVY_DECL void start_list_disks(impl_ptr, call_context, diagnostics*, disk_list_request, handler_for<disk_page>);
-FINOVY_DECL void start_get_disk(impl_ptr, call_context, diagnostics*, std::string disk_id, handler_for<disk>);
-FINOVY_DECL void start_update_disk(impl_ptr, call_context, diagnostics*, std::string disk_id, disk_update,
+FINOVY_DECL void start_list_disks(impl_ptr, disk_list_request, call_context, diagnostics*, handler_for<disk_page>);
+FINOVY_DECL void start_get_disk(impl_ptr, std::string disk_id, call_context, diagnostics*, handler_for<disk>);
+FINOVY_DECL void start_update_disk(impl_ptr, std::string disk_id, disk_update, call_context, diagnostics*,
                                    handler_for<void>);
-FINOVY_DECL void start_get_disk_usage(impl_ptr, call_context, diagnostics*, area, handler_for<std::int64_t>);
-FINOVY_DECL void start_request(impl_ptr, call_context, diagnostics*, boost::beast::http::verb method,
-                               std::string target, std::string body, bool with_token, handler_for<raw_response>);
+FINOVY_DECL void start_get_disk_usage(impl_ptr, area, call_context, diagnostics*, handler_for<std::int64_t>);
+FINOVY_DECL void start_request(impl_ptr, boost::beast::http::verb method, std::string target, std::string body,
+                               bool with_token, call_context, diagnostics*, handler_for<raw_response>);
 
 }   // namespace detail
 }   // namespace finovy

@@ -1,41 +1,24 @@
 // SPDX-License-Identifier: BSL-1.0
-// Template bodies of finovy::client: each async_* function is async_initiate plus a call to a
-// non-template entry point (detail/operations.hpp), which gets a type-erased handler.
+// Template bodies of finovy::client: each async_* function is the one initiation shell
+// (detail/initiate.hpp) around a non-template entry point (detail/operations.hpp).
 #ifndef FINOVY_IMPL_CLIENT_HPP
 #define FINOVY_IMPL_CLIENT_HPP
 
 #include <finovy/client.hpp>
 
+#include <finovy/detail/initiate.hpp>
+
 #include <boost/asio/any_completion_handler.hpp>
 
 namespace finovy {
-
-namespace detail {
-
-template <class T, class Start>
-struct client_initiation
-{
-    impl_ptr impl;
-    call_context ctx;
-    Start start;
-
-    template <class Handler, class... Args>
-    void operator()(Handler&& handler, Args&&... args)
-    {
-        diagnostics* own = handler_diagnostics(handler);
-        start(std::move(impl), ctx, own, std::forward<Args>(args)..., handler_for<T>(std::forward<Handler>(handler)));
-    }
-};
-
-}   // namespace detail
 
 template <class T, class Start, class CompletionToken, class... Args>
 auto client::initiate(call_context ctx, Start start, CompletionToken&& token, Args&&... args)
 {
     if (!impl_)   // a moved-from client: a bug in the caller, said at once
         detail::throw_moved_from();
-    return boost::asio::async_initiate<CompletionToken, typename detail::result_signature<T>::type>(
-        detail::client_initiation<T, Start>{impl_, std::move(ctx), start}, token, std::forward<Args>(args)...);
+    return detail::initiate<T>(start, std::forward<CompletionToken>(token), impl_, std::forward<Args>(args)...,
+                              std::move(ctx));
 }
 
 template <FINOVY_TOKEN_FOR(token_info) CompletionToken>

@@ -94,8 +94,7 @@ FINOVY_DECL void start_get_token(impl_ptr impl, call_context ctx, diagnostics* o
     launch<token_info>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_list_images(impl_ptr impl, call_context ctx, diagnostics* own,
-                                   handler_for<std::vector<image>> h)
+FINOVY_DECL void start_list_images(impl_ptr impl, call_context ctx, diagnostics* own, handler_for<std::vector<image>> h)
 {
     request_spec s;
     s.op = operation_id::list_images;
@@ -104,7 +103,7 @@ FINOVY_DECL void start_list_images(impl_ptr impl, call_context ctx, diagnostics*
     launch<std::vector<image>>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_list_packages(impl_ptr impl, call_context ctx, diagnostics* own, billing_kind kind,
+FINOVY_DECL void start_list_packages(impl_ptr impl, billing_kind kind, call_context ctx, diagnostics* own,
                                      handler_for<std::vector<host_package>> h)
 {
     request_spec s;
@@ -116,8 +115,8 @@ FINOVY_DECL void start_list_packages(impl_ptr impl, call_context ctx, diagnostic
     launch<std::vector<host_package>>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_create_pay_as_you_go_host(impl_ptr impl, call_context ctx, diagnostics* own,
-                                                 std::string package_id, std::string image_id,
+FINOVY_DECL void start_create_pay_as_you_go_host(impl_ptr impl, std::string package_id, std::string image_id,
+                                                 call_context ctx, diagnostics* own,
                                                  handler_for<std::optional<std::string>> h)
 {
     request_spec s;
@@ -131,8 +130,8 @@ FINOVY_DECL void start_create_pay_as_you_go_host(impl_ptr impl, call_context ctx
     launch<std::optional<std::string>>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_create_fixed_period_host(impl_ptr impl, call_context ctx, diagnostics* own,
-                                                std::string package_id, std::string image_id, rental_period period,
+FINOVY_DECL void start_create_fixed_period_host(impl_ptr impl, std::string package_id, std::string image_id,
+                                                rental_period period, call_context ctx, diagnostics* own,
                                                 handler_for<std::string> h)
 {
     request_spec s;
@@ -155,7 +154,7 @@ FINOVY_DECL void start_create_fixed_period_host(impl_ptr impl, call_context ctx,
     launch<std::string>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_power(impl_ptr impl, call_context ctx, diagnostics* own, std::string host_id, bool on,
+FINOVY_DECL void start_power(impl_ptr impl, std::string host_id, bool on, call_context ctx, diagnostics* own,
                              handler_for<void> h)
 {
     request_spec s;
@@ -167,7 +166,7 @@ FINOVY_DECL void start_power(impl_ptr impl, call_context ctx, diagnostics* own, 
     launch<void>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_reboot(impl_ptr impl, call_context ctx, diagnostics* own, std::string host_id,
+FINOVY_DECL void start_reboot(impl_ptr impl, std::string host_id, call_context ctx, diagnostics* own,
                               handler_for<void> h)
 {
     request_spec s;
@@ -179,7 +178,7 @@ FINOVY_DECL void start_reboot(impl_ptr impl, call_context ctx, diagnostics* own,
     launch<void>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_get_host(impl_ptr impl, call_context ctx, diagnostics* own, std::string host_id,
+FINOVY_DECL void start_get_host(impl_ptr impl, std::string host_id, call_context ctx, diagnostics* own,
                                 handler_for<host> h)
 {
     request_spec s;
@@ -198,7 +197,7 @@ error_code decode_page_result(const boost::json::value& data, void* out, std::st
     return decode(data, p, why);
 }
 
-FINOVY_DECL void start_list_hosts(impl_ptr impl, call_context ctx, diagnostics* own, int page, int page_size,
+FINOVY_DECL void start_list_hosts(impl_ptr impl, int page, int page_size, call_context ctx, diagnostics* own,
                                   handler_for<host_page> h)
 {
     request_spec s;
@@ -213,7 +212,7 @@ FINOVY_DECL void start_list_hosts(impl_ptr impl, call_context ctx, diagnostics* 
     launch<host_page>(std::move(impl), std::move(s), ctx, own, std::move(h), std::move(op));
 }
 
-FINOVY_DECL void start_delete_host(impl_ptr impl, call_context ctx, diagnostics* own, std::string host_id,
+FINOVY_DECL void start_delete_host(impl_ptr impl, std::string host_id, call_context ctx, diagnostics* own,
                                    handler_for<void> h)
 {
     request_spec s;
@@ -226,7 +225,7 @@ FINOVY_DECL void start_delete_host(impl_ptr impl, call_context ctx, diagnostics*
     launch<void>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_create_disk(impl_ptr impl, call_context ctx, diagnostics* own, disk_create_request req,
+FINOVY_DECL void start_create_disk(impl_ptr impl, disk_create_request req, call_context ctx, diagnostics* own,
                                    handler_for<std::string> h)
 {
     request_spec s;
@@ -251,8 +250,8 @@ FINOVY_DECL void start_create_disk(impl_ptr impl, call_context ctx, diagnostics*
     launch<std::string>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_mount_disk(impl_ptr impl, call_context ctx, diagnostics* own, std::string disk_id,
-                                  std::string host_id, handler_for<void> h)
+FINOVY_DECL void start_mount_disk(impl_ptr impl, std::string disk_id, std::string host_id, call_context ctx,
+                                  diagnostics* own, handler_for<void> h)
 {
     request_spec s;
     s.op = operation_id::mount_disk;
@@ -265,7 +264,7 @@ FINOVY_DECL void start_mount_disk(impl_ptr impl, call_context ctx, diagnostics* 
     launch<void>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_list_disks(impl_ptr impl, call_context ctx, diagnostics* own, disk_list_request req,
+FINOVY_DECL void start_list_disks(impl_ptr impl, disk_list_request req, call_context ctx, diagnostics* own,
                                   handler_for<disk_page> h)
 {
     request_spec s;
@@ -294,7 +293,7 @@ FINOVY_DECL void start_list_disks(impl_ptr impl, call_context ctx, diagnostics* 
     launch<disk_page>(std::move(impl), std::move(s), ctx, own, std::move(h), std::move(op));
 }
 
-FINOVY_DECL void start_get_disk(impl_ptr impl, call_context ctx, diagnostics* own, std::string disk_id,
+FINOVY_DECL void start_get_disk(impl_ptr impl, std::string disk_id, call_context ctx, diagnostics* own,
                                 handler_for<disk> h)
 {
     request_spec s;
@@ -305,8 +304,8 @@ FINOVY_DECL void start_get_disk(impl_ptr impl, call_context ctx, diagnostics* ow
     launch<disk>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_update_disk(impl_ptr impl, call_context ctx, diagnostics* own, std::string disk_id,
-                                   disk_update what, handler_for<void> h)
+FINOVY_DECL void start_update_disk(impl_ptr impl, std::string disk_id, disk_update what, call_context ctx,
+                                   diagnostics* own, handler_for<void> h)
 {
     request_spec s;
     s.op = what == disk_update::unmount ? operation_id::unmount_disk : operation_id::destroy_disk;
@@ -319,7 +318,7 @@ FINOVY_DECL void start_update_disk(impl_ptr impl, call_context ctx, diagnostics*
     launch<void>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_get_disk_usage(impl_ptr impl, call_context ctx, diagnostics* own, area a,
+FINOVY_DECL void start_get_disk_usage(impl_ptr impl, area a, call_context ctx, diagnostics* own,
                                       handler_for<std::int64_t> h)
 {
     request_spec s;
@@ -332,8 +331,8 @@ FINOVY_DECL void start_get_disk_usage(impl_ptr impl, call_context ctx, diagnosti
     launch<std::int64_t>(std::move(impl), std::move(s), ctx, own, std::move(h));
 }
 
-FINOVY_DECL void start_request(impl_ptr impl, call_context ctx, diagnostics* own, http::verb method,
-                               std::string target, std::string body, bool with_token, handler_for<raw_response> h)
+FINOVY_DECL void start_request(impl_ptr impl, http::verb method, std::string target, std::string body, bool with_token,
+                               call_context ctx, diagnostics* own, handler_for<raw_response> h)
 {
     request_spec s;
     s.op = operation_id::request;
