@@ -236,6 +236,8 @@ FINOVY_DECL void hub_impl::enter(waiter& w, clock::time_point now)
 // Until the wait ends: by the loop (its timer cancelled), its deadline, or a cancellation.
 FINOVY_DECL boost::asio::awaitable<error_code> hub_impl::ended(waiter& w)
 {
+    // A named token, and the cancellation read in its own statement: GCC 12 miscompiled this loop
+    // with a temporary token and `co_await cancelled() || stopped_` (SIGILL at the first wait).
     const auto tok = boost::asio::as_tuple(boost::asio::use_awaitable);
     while (!w.fsm.done())
     {
