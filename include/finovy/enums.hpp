@@ -10,6 +10,7 @@
 
 #include <iosfwd>
 #include <string_view>
+#include <vector>
 
 namespace finovy {
 
@@ -23,6 +24,25 @@ enum class host_status : int
     shutting_down = 4,   ///< 关机中, shutting down
     expired = 5,         ///< 已过期, expired: a fixed-period host past its period (terminal)
 };
+
+/// True when `seen` satisfies a wait for `target` (3, billing, counts as 2, running).
+inline bool status_reached(host_status seen, host_status target) noexcept
+{
+    return seen == target || (target == host_status::running && seen == host_status::billing);
+}
+
+/// True when a host at `seen` can no longer reach `target`: 5 (expired), or one of `fail_on`.
+inline bool status_hopeless(host_status seen, host_status target, const std::vector<host_status>& fail_on) noexcept
+{
+    if (status_reached(seen, target))
+        return false;
+    if (seen == host_status::expired)
+        return true;
+    for (auto s : fail_on)
+        if (s == seen)
+            return true;
+    return false;
+}
 
 /// How a host is paid for (a host's useType; the {type} of the package list).
 enum class billing_kind : int

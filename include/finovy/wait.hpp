@@ -74,25 +74,6 @@ struct disk_wait_options
     std::function<void(const disk&)> on_observe;      ///< called with every observation (see wait_options::on_observe)
 };
 
-/// True when `seen` satisfies a wait for `target` (3, billing, counts as 2, running).
-inline bool status_reached(host_status seen, host_status target) noexcept
-{
-    return seen == target || (target == host_status::running && seen == host_status::billing);
-}
-
-/// True when a host at `seen` can no longer reach `target`: 5 (expired), or one of `fail_on`.
-inline bool status_hopeless(host_status seen, host_status target, const std::vector<host_status>& fail_on) noexcept
-{
-    if (status_reached(seen, target))
-        return false;
-    if (seen == host_status::expired)
-        return true;
-    for (auto s : fail_on)
-        if (s == seen)
-            return true;
-    return false;
-}
-
 /// \cond FINOVY_INTERNAL
 namespace detail {
 enum class then_wait

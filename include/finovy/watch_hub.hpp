@@ -61,7 +61,10 @@ FINOVY_DECL void start_hub_wait(std::shared_ptr<hub_impl>, std::string host_id, 
  *
  * Waits have the semantics, handler and errors of wait.hpp, except that hub_options::interval
  * replaces wait_options::interval, backoff and jitter (first_delay, timeout, fail_on,
- * max_consecutive_errors and on_observe apply per wait).
+ * max_consecutive_errors and on_observe apply per wait), and that a wait ends at its timeout
+ * without a last look. A wait's first look comes after its own first_delay, even while the hub
+ * sleeps until its next round (only the hosts then due are read); from then on it is looked at
+ * every round.
  *
  * \code
  * finovy::watch_hub hub(api, {.interval = 5s});   // keep it alive until the waits complete

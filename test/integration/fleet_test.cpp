@@ -275,6 +275,40 @@ BOOST_AUTO_TEST_CASE(destroying_the_hub_aborts_its_waits)
     });
 }
 
+// A wait registered while the hub sleeps is looked at after its own first_delay, not when the
+// hub wakes for another wait (another's first look, or the next round): it used to wait for that.
+BOOST_AUTO_TEST_CASE(a_wait_registered_while_the_hub_sleeps_is_looked_at_promptly)
+{
+    auto ids = sim.add_hosts("A27550582", 3, "Ofc2C4G8xx", "", 2);   // running
+    run([&]() -> asio::awaitable<void> {
+        client c(co_await asio::this_coro::executor, options());
+        int aborted = 0;
+        auto count_aborted = [&](error_code ec, host) { aborted += ec == asio::error::operation_aborted; };
+        {
+            watch_hub hub(c, {.interval = 4s});
+            auto late = quick(10s);
+            late.first_delay = 3s;   // the hub sleeps until this first look
+            hub.async_wait_for_status(ids[0], host_status::off, late, count_aborted);
+            co_await sleep_for(100ms);
+            auto start = std::chrono::steady_clock::now();
+            auto [ec, h] = co_await hub.async_wait_for_status(ids[1], host_status::running, quick(), token());
+            BOOST_TEST(!ec);
+            BOOST_TEST((std::chrono::steady_clock::now() - start < 1s));   // not at 3 s
+
+            // Between rounds: this wait's first round came at once, the next one is 4 s away.
+            hub.async_wait_for_status(ids[2], host_status::off, quick(10s), count_aborted);
+            co_await sleep_for(300ms);
+            start = std::chrono::steady_clock::now();
+            auto [ec2, h2] = co_await hub.async_wait_for_status(ids[1], host_status::running, quick(), token());
+            BOOST_TEST(!ec2);
+            BOOST_TEST((std::chrono::steady_clock::now() - start < 1s));   // not at the next round
+            BOOST_TEST(hub.stats().waiting == 2u);
+        }
+        co_await sleep_for(100ms);
+        BOOST_TEST(aborted == 2);
+    });
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(listings, fleet_fixture)

@@ -12,7 +12,7 @@
 #include <finovy/impl/internal/client_impl.hpp>
 #include <finovy/impl/internal/creator.hpp>
 #include <finovy/impl/internal/operation.hpp>
-#include <finovy/impl/internal/wait_goal.hpp>
+#include <finovy/impl/internal/wait_driver.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
-// Waiting for a host's or a disk's status (wait.hpp).
+// Waiting for a host's or a disk's status (wait.hpp): one wait drives a wait_fsm by itself.
 #ifndef FINOVY_IMPL_WAIT_IPP
 #define FINOVY_IMPL_WAIT_IPP
 
 #include <finovy/impl/internal/client_impl.hpp>
 #include <finovy/impl/internal/operation.hpp>
-#include <finovy/impl/internal/wait_goal.hpp>
+#include <finovy/impl/internal/wait_driver.hpp>
 #include <finovy/wait.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -13,6 +13,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/assert.hpp>
 
 namespace finovy::detail {
 
@@ -26,161 +27,175 @@ inline auto tuple_token() { return asio::as_tuple(asio::use_awaitable); }
 struct host_polling
 {
     using object = host;
-    using options = wait_options;
-    using goal = wait_goal;
+    using fsm = host_wait_fsm;
     static constexpr const char* noun = "host";
     static auto fetch(client& c, const std::string& id, call_context ctx)
     {
         return c.async_get_host(id, ctx, tuple_token());
     }
-    static error_code not_found() { return api_errc::host_not_found; }
-    static std::chrono::milliseconds not_found_grace(const options& o) { return o.not_found_grace; }
-    static goal_state observe(goal& g, const host& h, const options& o) { return g.observe(h.status, o.fail_on, clock::now()); }
-    static std::string describe(const host& h) { return describe_status(h.status); }
-    static std::string describe(const goal& g) { return describe_status(g.target); }
 };
 
 struct disk_polling
 {
     using object = disk;
-    using options = disk_wait_options;
-    using goal = disk_goal;
+    using fsm = disk_wait_fsm;
     static constexpr const char* noun = "disk";
     static auto fetch(client& c, const std::string& id, call_context ctx)
     {
         return c.async_get_disk(id, ctx, tuple_token());
     }
-    static error_code not_found() { return api_errc::disk_not_found; }
-    static std::chrono::milliseconds not_found_grace(const options&) { return {}; }
-    static goal_state observe(goal& g, const disk& d, const options& o) { return g.observe(d.status, o.fail_on); }
-    static std::string describe(const disk& d) { return describe_status(d.status); }
-    static std::string describe(const goal& g) { return g.gone ? std::string("gone") : describe_status(g.target); }
 };
+
+inline wait_settings disk_wait_settings(const disk_wait_options& o)
+{
+    wait_settings s;
+    s.first_delay = o.first_delay;
+    s.interval = o.interval;
+    s.max_interval = o.max_interval;
+    s.backoff = o.backoff;
+    s.jitter = o.jitter;
+    s.timeout = o.timeout;
+    s.max_consecutive_errors = o.max_consecutive_errors;
+    return s;
+}
+
+// One read, its answer fed to `m`. `last` receives the object; `read_diag`, the read's diagnostics.
+template <class P, class Options>
+asio::awaitable<typename P::fsm::action> read_once(client& c, const std::string& id, typename P::fsm& m,
+                                                   const Options& o, const call_options& call, diagnostics& diag,
+                                                   typename P::object& last, diagnostics& read_diag)
+{
+    auto request = polling_call(call);
+    if (!request.deadline)   // what remains of the wait, at least 500 ms
+        request.deadline = std::max<std::chrono::milliseconds>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(m.deadline() - clock::now()),
+            std::chrono::milliseconds(500));
+    read_diag = diagnostics{};
+    auto [ec, seen] = co_await P::fetch(c, id, call_context(request, read_diag));
+    if (co_await cancelled())
+        co_return m.on_cancelled();
+    if (ec)
+        co_return m.on_error(ec, read_diag.http_status(), clock::now(), jitter_draw());
+    last = std::move(seen);
+    if (auto oec = observe_safely(o.on_observe, last, diag))
+        co_return m.on_stopped(oec);
+    co_return m.on_status(last.status, clock::now(), jitter_draw());
+}
 
 }   // namespace wait_helpers
 
-inline bool goal_is_gone(const wait_goal&) noexcept { return false; }
-inline bool goal_is_gone(const disk_goal& g) noexcept { return g.gone; }
-
-// Polls one object until `goal`. `last` receives the last observation; `diag` says why it failed.
+// Polls one object as `m` says. `last` receives the last observation; `diag` says why it failed.
 // Not top-level: it checks the cancellation state after each step, never resets it.
-template <class P>
-boost::asio::awaitable<error_code> poll(client& c, std::string id, typename P::goal goal, typename P::options o,
-                                        call_options call, diagnostics& diag, typename P::object& last, int& polls)
+template <class P, class Options>
+boost::asio::awaitable<error_code> poll(client& c, const std::string& id, typename P::fsm& m, const Options& o,
+                                        const call_options& call, diagnostics& diag, typename P::object& last)
 {
     using namespace wait_helpers;
-    const auto started = clock::now();
-    const auto deadline = saturating_deadline(started, o.timeout);
-    auto interval = o.interval;
-    auto delay = o.first_delay;
-    int errors = 0;
-    bool seen = false;
-    auto where = [&] { return seen ? "last seen " + P::describe(last) : std::string("never seen"); };
-    for (;;)
+    diagnostics read_diag;
+    asio::steady_timer t(co_await asio::this_coro::executor);
+    auto a = m.start(clock::now());
+    while (a.step == wait_step::read || a.step == wait_step::sleep)
     {
-        asio::steady_timer t(co_await asio::this_coro::executor, std::min(saturating_deadline(clock::now(), delay), deadline));
+        if (a.step == wait_step::read)
+        {
+            a = co_await read_once<P>(c, id, m, o, call, diag, last, read_diag);
+            continue;
+        }
+        t.expires_at(a.until);
         co_await t.async_wait(tuple_token());
-        if (co_await cancelled())
-        {
-            diagnostics_access::set_client_message(diag, std::string("wait for ") + P::noun + " " + id +
-                                                             " cancelled (" + where() + ")");
-            co_return asio::error::operation_aborted;
-        }
-        auto request = polling_call(call);
-        if (!request.deadline)
-            request.deadline = std::max<std::chrono::milliseconds>(
-                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()),
-                std::chrono::milliseconds(500));
-        diagnostics poll_diag;
-        ++polls;
-        auto [ec, seen_now] = co_await P::fetch(c, id, call_context(request, poll_diag));
-        if (co_await cancelled())
-            co_return asio::error::operation_aborted;
-        if (!ec)
-        {
-            errors = 0;
-            seen = true;
-            last = std::move(seen_now);
-            if (auto oec = observe_safely(o.on_observe, last, diag))
-                co_return oec;
-            auto state = P::observe(goal, last, o);
-            if (state == goal_state::reached)
-                co_return error_code{};
-            if (state == goal_state::hopeless)
-            {
-                diagnostics_access::set_client_message(diag, std::string(P::noun) + " " + id + " is " +
-                                                                 P::describe(last) + ": it cannot become " +
-                                                                 P::describe(goal));
-                co_return client_errc::unexpected_status;
-            }
-        }
-        else if (ec == P::not_found() && goal_is_gone(goal))
-            co_return error_code{};
-        else if (ec == P::not_found() && clock::now() < saturating_deadline(started, P::not_found_grace(o)))
-            ;   // a new host may not be readable at once
-        else if (ec == P::not_found() || !transient_wait_error(ec, poll_diag.http_status()) ||
-                 ++errors > o.max_consecutive_errors)
-        {
-            diag = std::move(poll_diag);
-            diagnostics_access::set_client_message(
-                diag, std::string("waiting for ") + P::noun + " " + id + ": " +
-                          (diag.client_message().empty() ? ec.message() : std::string(diag.client_message())));
-            co_return ec;
-        }
-        if (clock::now() >= deadline)
-        {
-            diagnostics_access::set_client_message(
-                diag, std::string(P::noun) + " " + id + " did not become " + P::describe(goal) + " within " +
-                          std::to_string(o.timeout.count()) + " ms (" + where() + ")");
-            co_return client_errc::timeout;
-        }
-        delay = jittered(interval, o.jitter);
-        auto grown = std::chrono::milliseconds(
-            static_cast<long long>(static_cast<double>(interval.count()) * std::max(1.0, o.backoff)));
-        interval = std::min(std::max(grown, interval), std::max(o.max_interval, o.interval));
+        // Not in one expression: GCC 12 got `a = co_await cancelled() ? ... : ...` wrong (the wait spun).
+        const bool stop = co_await cancelled();
+        if (stop)
+            a = m.on_cancelled();
+        else
+            a = m.on_timer(clock::now());
     }
+    BOOST_ASSERT(a.step == wait_step::done);   // one driver, waiting for what it was told
+    describe_end(diag, P::noun, id, a, m, &read_diag);
+    co_return a.ec;
+}
+
+FINOVY_DECL const char* wait_name(then_wait act) noexcept
+{
+    switch (act)
+    {
+    case then_wait::power_on: return "power_on_and_wait";
+    case then_wait::power_off: return "power_off_and_wait";
+    case then_wait::reboot: return "reboot_and_wait";
+    default: return "wait_for_status";
+    }
+}
+
+FINOVY_DECL wait_settings host_wait_settings(const wait_options& o, std::optional<std::chrono::milliseconds> hub_interval)
+{
+    wait_settings s;
+    s.first_delay = o.first_delay;
+    s.interval = o.interval;
+    s.max_interval = o.max_interval;
+    s.backoff = o.backoff;
+    s.jitter = o.jitter;
+    s.timeout = o.timeout;
+    s.not_found_grace = o.not_found_grace;
+    s.max_consecutive_errors = o.max_consecutive_errors;
+    if (hub_interval)   // the hub's rounds pace every wait; it ends a wait at its deadline
+    {
+        s.interval = s.max_interval = *hub_interval;
+        s.backoff = 1.0;
+        s.jitter = 0.0;
+        s.final_look = false;
+    }
+    return s;
+}
+
+FINOVY_DECL host_target host_wait_target(host_status target, then_wait act, const wait_options& o)
+{
+    host_target t;
+    t.target = target;
+    t.fail_on = o.fail_on;
+    t.leave_first = act == then_wait::reboot;
+    return t;
+}
+
+FINOVY_DECL boost::asio::awaitable<error_code> change_host(client& c, const std::string& id, then_wait act,
+                                                           call_options call, result_state<host>& st)
+{
+    using wait_helpers::tuple_token;
+    if (act == then_wait::nothing)
+        co_return error_code{};
+    diagnostics d;
+    error_code ec;
+    call.background = false;   // a change goes first, whoever asks
+    if (act == then_wait::power_on)
+        std::tie(ec) = co_await c.async_power_on(id, call_context(call, d), tuple_token());
+    else if (act == then_wait::power_off)
+        std::tie(ec) = co_await c.async_power_off(id, call_context(call, d), tuple_token());
+    else
+        std::tie(ec) = co_await c.async_reboot(id, call_context(call, d), tuple_token());
+    if (ec)
+    {
+        st.diag = std::move(d);
+        co_return ec;
+    }
+    if (co_await cancelled())   // a cancellation that came while the change was on its way
+    {
+        diagnostics_access::set_client_message(st.diag, "cancelled after the change was accepted");
+        co_return boost::asio::error::operation_aborted;
+    }
+    co_return error_code{};
 }
 
 FINOVY_DECL boost::asio::awaitable<error_code> act_then_poll(client c, std::string id, then_wait act,
                                                              host_status target, wait_options o, call_options call,
                                                              std::shared_ptr<result_state<host>> st)
 {
-    using namespace wait_helpers;
-    wait_goal goal;
-    goal.target = target;
-    if (act != then_wait::nothing)
-    {
-        diagnostics d;
-        error_code ec;
-        call_options change = call;
-        change.background = false;   // a change goes first, whoever asks
-        if (act == then_wait::power_on)
-            std::tie(ec) = co_await c.async_power_on(id, call_context(change, d), tuple_token());
-        else if (act == then_wait::power_off)
-            std::tie(ec) = co_await c.async_power_off(id, call_context(change, d), tuple_token());
-        else
-            std::tie(ec) = co_await c.async_reboot(id, call_context(change, d), tuple_token());
-        if (ec)
-        {
-            st->diag = std::move(d);
-            co_return ec;
-        }
-        if (co_await cancelled())   // a cancellation that came while the change was on its way
-        {
-            diagnostics_access::set_client_message(st->diag, "cancelled after the change was accepted");
-            co_return boost::asio::error::operation_aborted;
-        }
-    }
-    if (act == then_wait::reboot)
-    {
-        goal.must_leave_target = true;
-        goal.leave_by = saturating_deadline(clock::now(), o.first_delay, o.interval, o.interval);
-    }
-    const auto started = clock::now();
-    int polls = 0;
-    auto ec = co_await poll<host_polling>(c, id, goal, std::move(o), call, st->diag, st->value, polls);
-    report_wait(c, wait_name(act), call, id, ec, polls, st->value.id.empty() ? -1 : static_cast<int>(st->value.status),
-                started);
+    auto changed = co_await change_host(c, id, act, call, *st);
+    if (changed)
+        co_return changed;
+    const auto started = std::chrono::steady_clock::now();
+    host_wait_fsm m(host_wait_target(target, act, o), host_wait_settings(o));
+    auto ec = co_await poll<wait_helpers::host_polling>(c, id, m, o, call, st->diag, st->value);
+    report_wait(c, wait_name(act), call, id, ec, m.reads(),
+                st->value.id.empty() ? -1 : static_cast<int>(st->value.status), started);
     co_return ec;
 }
 
@@ -200,13 +215,14 @@ FINOVY_DECL void start_act_and_wait(impl_ptr impl, std::string host_id, then_wai
 }
 
 namespace wait_helpers {
-inline boost::asio::awaitable<error_code> disk_wait(client c, std::string id, disk_goal goal, disk_wait_options o,
+inline boost::asio::awaitable<error_code> disk_wait(client c, std::string id, disk_target goal, disk_wait_options o,
                                                     call_options call, std::shared_ptr<result_state<disk>> st)
 {
     const auto started = clock::now();
-    int polls = 0;
-    auto ec = co_await poll<disk_polling>(c, id, goal, std::move(o), call, st->diag, st->value, polls);
-    report_wait(c, "wait_for_disk_status", call, id, ec, polls,
+    goal.fail_on = o.fail_on;
+    disk_wait_fsm m(std::move(goal), disk_wait_settings(o));
+    auto ec = co_await poll<disk_polling>(c, id, m, o, call, st->diag, st->value);
+    report_wait(c, "wait_for_disk_status", call, id, ec, m.reads(),
                 st->value.id.empty() ? -1 : static_cast<int>(st->value.status), started);
     co_return ec;
 }
@@ -215,12 +231,13 @@ inline boost::asio::awaitable<error_code> disk_gone_wait(client c, std::string i
                                                          call_options call, std::shared_ptr<result_state<void>> st)
 {
     disk last;
-    disk_goal goal;
+    disk_target goal;
     goal.gone = true;
+    goal.fail_on = o.fail_on;
     const auto started = clock::now();
-    int polls = 0;
-    auto ec = co_await poll<disk_polling>(c, id, goal, std::move(o), call, st->diag, last, polls);
-    report_wait(c, "wait_for_disk_gone", call, id, ec, polls, last.id.empty() ? -1 : static_cast<int>(last.status),
+    disk_wait_fsm m(std::move(goal), disk_wait_settings(o));
+    auto ec = co_await poll<disk_polling>(c, id, m, o, call, st->diag, last);
+    report_wait(c, "wait_for_disk_gone", call, id, ec, m.reads(), last.id.empty() ? -1 : static_cast<int>(last.status),
                 started);
     co_return ec;
 }
@@ -231,7 +248,7 @@ FINOVY_DECL void start_disk_wait(impl_ptr impl, std::string disk_id, disk_status
 {
     auto ex = boost::asio::make_strand(impl->executor);
     auto home = impl->executor;
-    disk_goal goal;
+    disk_target goal;
     goal.target = target;
     start_composed<disk>(
         ex, std::move(home), ctx.diag, own, std::move(h),
