@@ -2,7 +2,7 @@
 // finovy-bench: load from finovy::client against any server of the API (finovy-sim, nginx).
 //
 //   finovy-bench --endpoint URL --token T --ca-file F --op get_host|list_images|list_hosts|mixed
-//                --id ID --requests N [--duration S] --concurrency C --connections P --threads T
+//                --id ID --requests N [--duration S] [--deadline S] --concurrency C --connections P --threads T
 //
 // C coroutines issue N calls in all (or as many as they can in S seconds) through one client with
 // a pool of P connections, on an io_context run by T threads. Prints one line:
@@ -33,7 +33,7 @@ int main(int argc, char** argv)
     std::string endpoint, token, ca, op = "get_host", id = "rEJjwEY5Wt";
     std::size_t requests = 10000, concurrency = 8, connections = 8;
     int threads = 1;
-    double duration = 0;
+    double duration = 0, deadline = 600;   // 10,000 in flight on 16 connections wait their turn
     std::string style = "coroutine";
     bool force_thread_safe = false, no_governor = false;
     po::options_description desc("finovy-bench: load from finovy::client\nOptions");
@@ -47,6 +47,7 @@ int main(int argc, char** argv)
         ("id", po::value(&id)->default_value("rEJjwEY5Wt"), "host id for get_host")
         ("requests", po::value(&requests)->default_value(10000), "calls in all")
         ("duration", po::value(&duration)->default_value(0), "seconds: call until then instead (requests bounds the latency records)")
+        ("deadline", po::value(&deadline)->default_value(600), "seconds: each call's deadline (client_options::deadline)")
         ("no-governor", po::bool_switch(&no_governor), "turn the adaptive rate governor and the retry budget off")
         ("concurrency", po::value(&concurrency)->default_value(8), "operations in flight at once")
         ("connections", po::value(&connections)->default_value(8), "the client's pool size")
@@ -85,7 +86,7 @@ int main(int argc, char** argv)
     o.ca_file = ca;
     o.max_connections = connections;
     o.attempt_timeout = std::chrono::seconds(30);
-    o.deadline = std::chrono::seconds(600);   // 10,000 in flight on 16 connections wait their turn
+    o.deadline = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(deadline));
     o.allow_insecure_http = endpoint.rfind("http://", 0) == 0;
     o.thread_safe = threads > 1 || force_thread_safe;   // one thread: no strands needed
     if (no_governor)
