@@ -285,6 +285,10 @@ FINOVY_DECL asio::awaitable<call_fsm<>::action> client_impl::try_once(op_state& 
     auto& spec = op.spec;
     spec.out = op.result_storage();
     const auto began = steady_clock::now();
+    {
+        std::lock_guard lk(gov_mtx_);   // until answers measure the rate, what is sent does
+        rate_.on_send(began);
+    }
     const auto attempt_deadline =
         std::min(saturating_deadline(began, op.call.attempt_timeout.value_or(opts.attempt_timeout)), deadline);
     // A connection used a moment ago is hot: had the server closed it, a request that may be
