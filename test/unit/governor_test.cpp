@@ -411,6 +411,50 @@ BOOST_AUTO_TEST_CASE(before_answers_measure_the_rate_what_was_sent_does)
     BOOST_TEST(m.rate() == 0.7 * 225, boost::test_tools::tolerance(0.01));   // [0.3, 1.2): 225 let through
 }
 
+// Only a throttled answer's Retry-After holds the client: a 503's delays its own call's retry
+// (call_fsm), not every call of the client for 30 s.
+BOOST_AUTO_TEST_CASE(retry_after_of_an_answer_not_throttled_holds_no_send)
+{
+    control c(rate_limit_options{});
+    c.on_answer(at(0), at(0.1), false, std::chrono::seconds(30));
+    tp when;
+    BOOST_TEST(c.try_take(at(0.2), when));
+    BOOST_TEST(!c.gated());
+    rate_limit_options o;
+    o.max_requests_per_second = 5;
+    control ceiling(o);
+    ceiling.on_answer(at(0), at(0.1), false, std::chrono::seconds(30));
+    BOOST_TEST(ceiling.try_take(at(1.0), when));
+}
+
+// A throttled answer's Retry-After holds sends also when the governor does not pace (adaptive
+// false, no ceiling): it was ignored altogether.
+BOOST_AUTO_TEST_CASE(retry_after_of_a_throttle_holds_even_an_unpaced_client)
+{
+    rate_limit_options o;
+    o.adaptive = false;
+    control c(o);
+    tp when;
+    c.on_answer(at(0), at(0.1), true, std::chrono::seconds(2));
+    BOOST_TEST(!c.limited());
+    BOOST_TEST(c.gated());
+    BOOST_TEST(!c.try_take(at(1.0), when));
+    BOOST_TEST((when == at(2.1)));
+    BOOST_TEST(c.try_take(at(2.2), when));
+    BOOST_TEST(c.rate() == 0.0);   // nothing paces it after the hold
+}
+
+// An absurd Retry-After holds for a minute at most.
+BOOST_AUTO_TEST_CASE(a_huge_retry_after_is_capped)
+{
+    control c(rate_limit_options{});
+    c.on_answer(at(0), at(0.1), true, std::chrono::hours(24));
+    BOOST_TEST((c.held_until() == at(60.1)));
+    tp when;
+    BOOST_TEST(!c.try_take(at(59), when));
+    BOOST_TEST((when == at(60.1)));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(retry_budgets)

@@ -26,6 +26,8 @@ public:
     static constexpr double scale = 0.4;           // C
     static constexpr double min_rate = 0.5;
     static constexpr double burst_seconds = 0.1;   // the bucket's size, in seconds of the rate
+    // A Retry-After longer than this holds sends for this long only (the parser caps it too).
+    static constexpr std::chrono::seconds max_hold{60};
 
     explicit rate_control(const rate_limit_options& o) : adaptive_(o.adaptive), ceiling_(o.max_requests_per_second)
     {
@@ -33,22 +35,26 @@ public:
             set_rate(ceiling_, time_point{});
     }
 
-    // True when sends go through the bucket (a ceiling, or a throttled answer seen).
+    // True when the bucket paces sends (a ceiling, or a throttled answer seen).
     bool limited() const noexcept { return limited_; }
+    // True when sends must ask try_take(): paced, or held by a Retry-After once.
+    bool gated() const noexcept { return limited_ || hold_until_ != time_point{}; }
     // The rate in force, requests per second; 0: unlimited.
     double rate() const noexcept { return limited_ ? rate_ : 0.0; }
+    // Until when a throttled answer's Retry-After holds every send (in the past: no hold).
+    time_point held_until() const noexcept { return hold_until_; }
 
     // Takes a send slot if one is free at `now`. Otherwise false, and `when` is the earliest time
     // one may be (tokens refill continuously).
     bool try_take(time_point now, time_point& when)
     {
-        if (!limited_)
-            return true;
-        if (now < hold_until_)
+        if (now < hold_until_)   // before the bucket: it holds even an unpaced client
         {
             when = hold_until_;
             return false;
         }
+        if (!limited_)
+            return true;
         refill(now);
         if (tokens_ >= 1.0)
         {
@@ -73,12 +79,14 @@ public:
     }
 
     // An answer arrived (any complete answer: success, API error or throttle), for a request sent
-    // at `sent`. `retry_after`: the server's Retry-After, zero if none.
+    // at `sent`. `throttled`: the retry table says so (HTTP 429, 220025). `retry_after`: the
+    // server's Retry-After, zero if none; only a throttled answer's holds the client's sends
+    // (another answer's delays the retry of its own call: call_fsm.hpp).
     void on_answer(time_point sent, time_point now, bool throttled, duration retry_after = duration::zero())
     {
         count_answer(now, throttled);
-        if (retry_after > duration::zero() && now + retry_after > hold_until_)
-            hold_until_ = now + retry_after;
+        if (throttled)
+            hold(now, retry_after);
         if (!adaptive_)
             return;
         if (throttled)
@@ -92,6 +100,14 @@ public:
     std::uint64_t decreases() const noexcept { return decreases_; }
 
 private:
+    void hold(time_point now, duration retry_after)
+    {
+        if (retry_after <= duration::zero())
+            return;
+        const auto until = now + std::min(retry_after, std::chrono::duration_cast<duration>(max_hold));
+        hold_until_ = std::max(hold_until_, until);
+    }
+
     void decrease(time_point sent, time_point now)
     {
         if (limited_ && decreased_ && sent < last_decrease_)
