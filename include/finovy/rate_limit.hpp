@@ -17,7 +17,7 @@
 ///   with beta = 0.7 and C = 0.4, the rate never below 0.5 requests/s. A throttled answer to a
 ///   request sent before the last decrease says nothing new and changes nothing (one decrease per
 ///   episode of the server's pushback, as TCP does per window); a later throttle of the same
-///   episode (no success in between) lowers the rate again but not W_max, nor below beta times
+///   episode (no success in between) lowers the rate again but not W_max, nor below beta^2 times
 ///   what the server let through in the last second; and a client pushed back
 ///   below its last W_max takes W_max = rate (1 + beta) / 2 ("fast convergence", RFC 8312), so that
 ///   clients sharing a limit even out sooner. The bucket holds at most a tenth of a second of

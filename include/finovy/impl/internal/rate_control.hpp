@@ -126,9 +126,10 @@ private:
         {
             // A later throttle of the episode: a server that counts requests over the last second
             // throttles however slowly the client goes until what it sent before the decrease ages
-            // out. Not below beta times what it let through in that second (the rate collapsed to
-            // the floor, and climbed back for seconds).
-            next = std::max(next, std::min(in_use, beta * static_cast<double>(last_second(now).accepted)));
+            // out. Not below beta^2 times what it let through in that second, a second decrease's
+            // worth (the rate collapsed to the floor, and climbed back for seconds; at beta, it
+            // kept sending into the full window: more throttled answers).
+            next = std::max(next, std::min(in_use, beta * beta * static_cast<double>(last_second(now).accepted)));
         }
         last_decrease_ = now;
         decreased_ = true;
