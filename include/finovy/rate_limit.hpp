@@ -8,14 +8,17 @@
 /// - Adaptive (the default), after the first throttled answer it sends through a token bucket
 ///   whose rate follows CUBIC, as AWS SDKs' "adaptive" retry mode does:
 ///   - on a throttled answer: W_max = the rate in use (before any limit: the answers the server
-///     let through in the last second); rate = beta * rate; K = cbrt(W_max (1 - beta) / C);
-///   - on any other answer: rate = min(C (t - K)^3 + W_max, 2 * measured) (t: seconds since the
-///     last decrease; measured: answers received in the last second);
+///     let through in the last second; before enough answers tell, what the client sent, per
+///     second of sending); rate = beta * rate; K = cbrt((W_max - rate) / C), from the rate set;
+///   - on any other answer: rate = max(rate, min(C (t - K)^3 + W_max, 2 * measured)) (t: seconds
+///     since the last decrease; measured: answers received in the last second; the cap only
+///     while no call waits): a success never lowers the rate;
 ///
 ///   with beta = 0.7 and C = 0.4, the rate never below 0.5 requests/s. A throttled answer to a
 ///   request sent before the last decrease says nothing new and changes nothing (one decrease per
 ///   episode of the server's pushback, as TCP does per window); a later throttle of the same
-///   episode (no success in between) lowers the rate again but not W_max; and a client pushed back
+///   episode (no success in between) lowers the rate again but not W_max, nor below beta^2 times
+///   what the server let through in the last second; and a client pushed back
 ///   below its last W_max takes W_max = rate (1 + beta) / 2 ("fast convergence", RFC 8312), so that
 ///   clients sharing a limit even out sooner. The bucket holds at most a tenth of a second of
 ///   requests, so the client sends smoothly rather than in bursts that a one-second window
@@ -23,7 +26,10 @@
 ///   talking to each other: each backs off multiplicatively when the shared limit pushes back and
 ///   grows back along the same curve, the property AIMD and CUBIC are known for
 ///   (benchmarks/run-all measures four processes sharing one account).
-/// - A Retry-After on a throttled answer holds every send of the client until it has passed.
+/// - A Retry-After on a throttled answer holds every send of the client until it has passed (at
+///   most a minute; also when the governor does not pace); a call whose deadline comes first
+///   fails at once (client_errc::timeout). Another answer's Retry-After (a 503) delays only the
+///   retry of its own call.
 /// - rate_limit_options::max_requests_per_second sets a fixed ceiling from the start, for users
 ///   who know their quota (adaptive control still applies below it unless
 ///   rate_limit_options::adaptive is false).

@@ -104,4 +104,122 @@ BOOST_AUTO_TEST_CASE(closing_a_throttled_client_lets_run_return)
     BOOST_TEST((std::chrono::steady_clock::now() - began < 20s));
 }
 
+// Issue 18, point 3: Retry-After. Each case failed on the code before.
+
+namespace {
+
+using ms = std::chrono::milliseconds;
+
+ms since(std::chrono::steady_clock::time_point t)
+{
+    return std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - t);
+}
+
+}   // namespace
+
+// A 429 whose Retry-After outlasts the call's deadline: the call fails at once, saying that the
+// server asked to wait (it waited out its deadline, blaming the client's rate).
+BOOST_AUTO_TEST_CASE(a_retry_after_beyond_the_deadline_fails_the_call_at_once)
+{
+    sim_fixture f;
+    f.sim.script({.path = "/one/", .method = "GET", .count = 1, .http_status = 429, .retry_after = 30});
+    run([&]() -> asio::awaitable<void> {
+        client c(co_await asio::this_coro::executor, f.options());
+        diagnostics d;
+        call_options co;
+        co.deadline = 3s;
+        const auto began = std::chrono::steady_clock::now();
+        auto [ec, h] = co_await c.async_get_host("rEJjwEY5Wt", call_context(co, d), token());
+        BOOST_TEST((ec == client_errc::timeout), ec.message());
+        BOOST_TEST((since(began) < 1500ms));
+        BOOST_TEST(d.client_message().find("asked to wait 30 s (Retry-After)") != std::string_view::npos,
+                   d.client_message());
+        c.close();
+    });
+}
+
+// Calls already waiting for a slot when a 429 asks for 30 s fail as soon as the dispatcher sees
+// the hold, not at their deadline (5 s).
+BOOST_AUTO_TEST_CASE(waiting_calls_whose_deadline_comes_before_the_hold_fail_early)
+{
+    sim_fixture f;
+    f.sim.script({.path = "/one/", .method = "GET", .count = 1, .http_status = 429, .retry_after = 30});
+    run([&]() -> asio::awaitable<void> {
+        auto o = f.options();
+        o.rate_limit.max_requests_per_second = 1;   // the others queue behind the first
+        client c(co_await asio::this_coro::executor, o);
+        const auto began = std::chrono::steady_clock::now();
+        std::vector<std::string> said(3);
+        std::vector<ms> took(3);
+        auto ok = co_await run_concurrently(3, [&](int i) -> asio::awaitable<bool> {
+            diagnostics d;
+            call_options co;
+            co.deadline = 5s;
+            auto [ec, h] = co_await c.async_get_host("rEJjwEY5Wt", call_context(co, d), token());
+            said[static_cast<std::size_t>(i)] = std::string(d.client_message());
+            took[static_cast<std::size_t>(i)] = since(began);
+            co_return ec == client_errc::timeout;
+        });
+        for (std::size_t i = 0; i < 3; ++i)
+        {
+            BOOST_TEST(ok[i]);
+            BOOST_TEST((took[i] < 3500ms), took[i].count() << " ms");
+            BOOST_TEST(said[i].find("(Retry-After)") != std::string::npos, said[i]);
+        }
+        c.close();
+    });
+    BOOST_TEST(f.route_count("GET /v1/pve/open/one/{id}") == 1u);
+}
+
+// A 503's Retry-After delays that call's retry only: the next call goes at once. It was held 30 s
+// (by a governor that paces: a ceiling here, or any throttle seen before).
+BOOST_AUTO_TEST_CASE(a_retry_after_not_throttled_holds_only_its_call)
+{
+    sim_fixture f;
+    f.sim.script({.path = "/one/", .method = "GET", .count = 1, .http_status = 503, .retry_after = 30});
+    run([&]() -> asio::awaitable<void> {
+        auto o = f.options();
+        o.rate_limit.max_requests_per_second = 100;
+        client c(co_await asio::this_coro::executor, o);
+        call_options co;
+        co.deadline = 2s;
+        diagnostics d;
+        auto began = std::chrono::steady_clock::now();
+        auto [ec, h] = co_await c.async_get_host("rEJjwEY5Wt", call_context(co, d), token());
+        BOOST_TEST(!!ec);   // its retry would come after its deadline
+        BOOST_TEST(d.http_status() == 503u);
+        BOOST_TEST((since(began) < 1000ms));
+        began = std::chrono::steady_clock::now();
+        auto [ec2, h2] = co_await c.async_get_host("rEJjwEY5Wt", call_context(co), token());
+        BOOST_TEST((ec2.category() == api_category()), ec2.message());   // answered: no such host
+        BOOST_TEST((since(began) < 1000ms));
+        c.close();
+    });
+    BOOST_TEST(f.route_count("GET /v1/pve/open/one/{id}") == 2u);
+}
+
+// Not adaptive and no ceiling: a 429's Retry-After still holds the client's sends (it was
+// ignored but for the throttled call's own backoff).
+BOOST_AUTO_TEST_CASE(a_throttle_retry_after_holds_an_unpaced_client)
+{
+    sim_fixture f;
+    f.sim.script({.path = "/one/", .method = "GET", .count = 1, .http_status = 429, .retry_after = 2});
+    run([&]() -> asio::awaitable<void> {
+        auto o = f.options();
+        o.rate_limit.adaptive = false;
+        client c(co_await asio::this_coro::executor, o);
+        call_options co;
+        co.deadline = 500ms;
+        auto [ec, h] = co_await c.async_get_host("rEJjwEY5Wt", call_context(co), token());
+        BOOST_TEST(!!ec);   // its backoff (at least Retry-After) would end after its deadline
+        co.deadline = 5s;
+        const auto began = std::chrono::steady_clock::now();
+        auto [ec2, h2] = co_await c.async_get_host("rEJjwEY5Wt", call_context(co), token());
+        BOOST_TEST((ec2.category() == api_category()), ec2.message());   // answered: no such host
+        BOOST_TEST((since(began) >= 1200ms));   // held until 2 s after the 429
+        c.close();
+    });
+    BOOST_TEST(f.route_count("GET /v1/pve/open/one/{id}") == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

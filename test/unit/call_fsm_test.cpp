@@ -199,6 +199,28 @@ BOOST_AUTO_TEST_CASE(throttled_unpaced_backs_off_no_sooner_than_retry_after)
     BOOST_TEST((f.on_slept().step == call_step::take_slot));
 }
 
+// Issue 18, point 3: an answer not throttled (a 503) with Retry-After delays that call's retry,
+// max(backoff, Retry-After), paced or not: the governor holds no other call for it.
+BOOST_AUTO_TEST_CASE(a_503_retry_after_delays_only_its_own_retry)
+{
+    for (bool paced : {false, true})
+    {
+        fsm_t f(make_settings(true));
+        test_policy p;
+        p.pace = paced;
+        to_attempt(f);
+        auto busy = http(503);
+        busy.retry_after = 20s;
+        auto a = f.on_attempt(busy, p, t0, 0.5);
+        BOOST_TEST((a.step == call_step::sleep));
+        BOOST_TEST((a.until == t0 + 20s));
+        busy.retry_after = 40s;   // after the deadline (30 s): ends now, no wait
+        fsm_t g(make_settings(true));
+        to_attempt(g);
+        BOOST_TEST((g.on_attempt(busy, p, t0, 0.5).why == call_end::no_time));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_change_that_may_have_reached_the_server_is_never_resent)
 {
     for (auto out : {api(1005), api(500), http(502), reset(true)})

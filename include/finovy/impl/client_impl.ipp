@@ -59,6 +59,7 @@ FINOVY_DECL client_impl::client_impl(asio::any_io_executor ex, client_options o)
     if (opts.retry_budget.capacity < 0 || opts.retry_budget.retry_cost < 0 || opts.retry_budget.timeout_cost < 0)
         bad("the retry budget's capacity and costs must not be negative");
     rate_limited_ = rate_.limited();
+    gated_ = rate_.gated();
 }
 
 FINOVY_DECL client_impl::~client_impl() { close(); }
@@ -286,6 +287,10 @@ FINOVY_DECL asio::awaitable<call_fsm<>::action> client_impl::try_once(op_state& 
     auto& spec = op.spec;
     spec.out = op.result_storage();
     const auto began = steady_clock::now();
+    {
+        std::lock_guard lk(gov_mtx_);   // until answers measure the rate, what is sent does
+        rate_.on_send(began);
+    }
     const auto attempt_deadline =
         std::min(saturating_deadline(began, op.call.attempt_timeout.value_or(opts.attempt_timeout)), deadline);
     // A connection used a moment ago is hot: had the server closed it, a request that may be
@@ -354,7 +359,8 @@ FINOVY_DECL call_fsm<>::action client_impl::after_attempt(op_state& op, call_fsm
     return next;
 }
 
-// A complete answer: the governor learns the server's pace.
+// A complete answer: the governor learns the server's pace. Only a throttled answer (the retry
+// table's word) slows it down or holds it for its Retry-After.
 FINOVY_DECL void client_impl::learn(const attempt_result& r, steady_clock::time_point began,
                                     steady_clock::time_point now)
 {
@@ -362,6 +368,7 @@ FINOVY_DECL void client_impl::learn(const attempt_result& r, steady_clock::time_
     std::lock_guard lk(gov_mtx_);
     rate_.on_answer(began, now, throttled, std::chrono::duration_cast<steady_clock::duration>(r.retry_after));
     rate_limited_.store(rate_.limited(), std::memory_order_relaxed);
+    gated_.store(rate_.gated(), std::memory_order_relaxed);
     slowed_.store(rate_.decreases(), std::memory_order_release);
 }
 
@@ -562,7 +569,7 @@ FINOVY_DECL void client_impl::release(connection_ptr c, bool reusable)
 
 FINOVY_DECL bool client_impl::try_send_slot()
 {
-    if (!rate_limited_.load(std::memory_order_relaxed))
+    if (!gated_.load(std::memory_order_relaxed))
         return true;   // the server never pushed back: nothing to pace
     std::lock_guard lk(gov_mtx_);
     if (!foreground_.empty() || !background_.empty())
@@ -579,9 +586,13 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::send_slot(bool background, 
         std::lock_guard lk(gov_mtx_);
         steady_clock::time_point when{};
         const bool ahead = background ? !foreground_.empty() || !background_.empty() : !foreground_.empty();
-        if (!ahead && rate_.try_take(steady_clock::now(), when))
+        const auto now = steady_clock::now();
+        if (!ahead && rate_.try_take(now, when))
             co_return error_code{};
+        if (rate_.held_until() >= deadline)   // no slot before the deadline: say so at once
+            co_return no_slot(diag, now);
         auto& q = background ? background_ : foreground_;
+        w->deadline = deadline;
         w->queued = true;
         w->pos = q.insert(q.end(), w.get());
         if (!dispatch_scheduled_)
@@ -594,24 +605,54 @@ FINOVY_DECL asio::awaitable<error_code> client_impl::send_slot(bool background, 
     co_await w->timer.async_wait(as_tuple_awaitable);
     const bool cancelled = is_cancelled((co_await asio::this_coro::cancellation_state).cancelled());
     std::unique_lock lk(gov_mtx_);
+    error_code ec = w->ec;
     if (!w->done)
     {
         if (w->queued)
             (background ? background_ : foreground_).erase(w->pos);
         w->queued = false;
-        const double rate = rate_.rate();
-        lk.unlock();
-        if (cancelled)
-            co_return asio::error::operation_aborted;
-        diagnostics_access::set_client_message(diag, "no send slot before the deadline: the server throttles, and "
-                                                     "the client sends at most " +
-                                                         std::to_string(rate) + " requests/s");
-        co_return client_errc::timeout;
+        ec = cancelled ? error_code(asio::error::operation_aborted) : no_slot(diag, steady_clock::now());
     }
+    else if (ec == client_errc::timeout)   // a Retry-After hold outlasts the deadline
+        no_slot(diag, steady_clock::now());
+    else if (!ec && cancelled)
+        ec = asio::error::operation_aborted;
     lk.unlock();
-    if (w->ec)
-        co_return w->ec;
-    co_return cancelled ? error_code(asio::error::operation_aborted) : error_code{};
+    co_return ec;
+}
+
+// A call found no send slot before its deadline: why, in its diagnostics. Under gov_mtx_.
+FINOVY_DECL error_code client_impl::no_slot(diagnostics& diag, steady_clock::time_point now) const
+{
+    std::string why = "no send slot before the deadline: ";
+    if (rate_.held_until() > now)
+    {
+        const auto wait = std::chrono::ceil<std::chrono::seconds>(rate_.held_until() - now);
+        why += "the server asked to wait " + std::to_string(wait.count()) + " s (Retry-After)";
+    }
+    else
+        why += "the server throttles, and the client sends at most " + std::to_string(rate_.rate()) + " requests/s";
+    diagnostics_access::set_client_message(diag, std::move(why));
+    return client_errc::timeout;
+}
+
+// Under gov_mtx_: calls whose deadline comes before a Retry-After hold ends fail now rather than
+// wait for nothing.
+FINOVY_DECL void client_impl::expire_held()
+{
+    for (auto* q : {&foreground_, &background_})
+        for (auto it = q->begin(); it != q->end();)
+        {
+            auto* w = *it;
+            if (w->deadline > rate_.held_until())
+            {
+                ++it;
+                continue;
+            }
+            it = q->erase(it);
+            w->queued = false;
+            w->fulfil(client_errc::timeout, false);
+        }
 }
 
 // On gov_strand_: hands out the slots that are due, foreground first, then sleeps until the next.
@@ -622,12 +663,15 @@ FINOVY_DECL void client_impl::dispatch_slots()
         std::lock_guard lk(gov_mtx_);
         for (;;)
         {
+            const auto now = steady_clock::now();
+            if (rate_.held_until() > now)
+                expire_held();
             if (foreground_.empty() && background_.empty())
             {
                 dispatch_scheduled_ = false;
                 return;
             }
-            if (!rate_.try_take(steady_clock::now(), when))
+            if (!rate_.try_take(now, when))
                 break;
             auto& q = !foreground_.empty() ? foreground_ : background_;
             auto* w = q.front();

@@ -136,6 +136,8 @@ private:
     // Send slots of the rate governor.
     asio::awaitable<error_code> send_slot(bool background, steady_clock::time_point deadline, diagnostics& diag);
     void dispatch_slots();
+    error_code no_slot(diagnostics& diag, steady_clock::time_point now) const;
+    void expire_held();
 
     // The end of a call: its statistics and its call_ended event. Returns `ec`.
     error_code finish_call(op_state& op, error_code ec) noexcept;
@@ -170,6 +172,7 @@ private:
     std::mutex gov_mtx_;                 // guards what follows
     rate_control<> rate_;
     std::atomic<bool> rate_limited_{false};   // rate_.limited(), readable without the lock
+    std::atomic<bool> gated_{false};          // rate_.gated(), likewise
     std::atomic<std::uint64_t> slowed_{0};     // rate_.decreases(), likewise
     retry_budget budget_;
     std::list<slot_waiter*> foreground_, background_;

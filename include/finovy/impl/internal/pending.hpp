@@ -34,6 +34,9 @@ struct pending : std::enable_shared_from_this<pending<Value>>
     }
 
     asio::steady_timer timer;
+    // Until when it waits, for a giver that knows sooner that it has nothing to give in time
+    // (set before it is queued; read under the owner's lock).
+    asio::steady_timer::time_point deadline = asio::steady_timer::time_point::max();
     Value value{};
     error_code ec;
     bool done = false;
