@@ -81,7 +81,7 @@ int main(int argc, char** argv)
     w.wait.first_delay = std::chrono::milliseconds(boot_ms);
     w.wait.timeout = std::chrono::minutes(30);
     w.hub.interval = std::chrono::milliseconds(interval_ms);
-    w.concurrency = connections;
+    w.create.concurrency = connections;
 
     asio::io_context ioc(1);
     finovy::client c(ioc, o);
