@@ -387,6 +387,23 @@ BOOST_AUTO_TEST_CASE(one_throttle_at_start_up_does_not_collapse_the_rate)
     BOOST_TEST(c.admitted_in_second[1] + c.admitted_in_second[2] + c.admitted_in_second[3] >= 240);
 }
 
+// A fast server (here: as fast as 16 calls in flight with 1 ms round trips go, 16,000 a second)
+// throttles the first request: the rate known then (16 sends) is far below what it serves. Within
+// 3 s the client gets >= 90 % of what it gets without the throttle (before: about 1 %, crawling
+// along the cubic from 112 a second).
+BOOST_AUTO_TEST_CASE(one_throttle_at_start_up_regains_a_fast_servers_capacity_within_3_s)
+{
+    simulation free_run(1, 1'000'000);
+    free_run.run(3, 0);
+    simulation throttled(1, 1'000'000);
+    throttled.forced_throttles = 1;
+    throttled.run(3, 0);
+    const double got = static_cast<double>(throttled.clients[0].admitted);
+    const double capacity = static_cast<double>(free_run.clients[0].admitted);
+    BOOST_TEST_MESSAGE("admitted in 3 s: " << got << " of " << capacity);
+    BOOST_TEST(got >= 0.9 * capacity);
+}
+
 // The sent rate is per second of sending: a first burst read over at least a tick (100 ms).
 BOOST_AUTO_TEST_CASE(before_answers_measure_the_rate_what_was_sent_does)
 {

@@ -112,10 +112,19 @@ private:
     {
         if (limited_ && decreased_ && sent < last_decrease_)
             return;   // sent before we slowed down: nothing new
-        const double in_use = limited_ ? rate_ : unpaced_rate(now);
+        bool measured = true;
+        double in_use = rate_;
+        if (probing_)   // the probe found the limit: what it let through in the last second
+            in_use = std::max(min_rate, static_cast<double>(last_second(now).accepted));
+        else if (!limited_)
+            in_use = unpaced_rate(now, measured);
         // W_max is the rate at the start of an episode of pushback; later throttles of the same
         // episode (no success in between) lower the rate further, not the maximum to return to.
-        if (!decreased_ || accepted_since_decrease_)
+        if (probing_ || (!decreased_ || accepted_since_decrease_))
+            probed_ = probing_;   // a new episode: does a probe's burst fill the server's window?
+        if (probing_)
+            w_max_ = in_use;   // the first maximum measured: the estimate before was no maximum
+        else if (!decreased_ || accepted_since_decrease_)
         {
             // Fast convergence (RFC 8312, 4.6): a client pushed back below its last maximum
             // releases a little more, so that clients sharing a limit even out sooner.
@@ -129,13 +138,20 @@ private:
             // out. Not below beta^2 times what it let through in that second, a second decrease's
             // worth (the rate collapsed to the floor, and climbed back for seconds; at beta, it
             // kept sending into the full window: more throttled answers).
-            next = std::max(next, std::min(in_use, beta * beta * static_cast<double>(last_second(now).accepted)));
+            // After a probe, the window is full of the probe's burst, not of the rate in force:
+            // what the server let through is the measure, and the rate stays at beta of it.
+            const double floor = (probed_ ? beta : beta * beta) * static_cast<double>(last_second(now).accepted);
+            next = std::max(next, std::min(in_use, floor));
         }
         last_decrease_ = now;
         decreased_ = true;
         accepted_since_decrease_ = false;
         ++decreases_;
         set_rate(next, now);
+        // Known from too little (a throttle before answers measured a second): probe upwards as
+        // TCP's slow start does until the next throttle tells, instead of crawling along the cubic.
+        probing_ = !measured;
+        grown_at_ = now;
         // K: when the cubic, starting from the rate just set (not from beta W_max: a second
         // decrease of the episode, fast convergence, the floor or the ceiling set another),
         // climbs back to W_max.
@@ -148,6 +164,17 @@ private:
             return;   // unthrottled so far (perhaps a fixed ceiling): nothing to learn
         if (sent >= last_decrease_)
             accepted_since_decrease_ = true;   // (an answer to a request sent before is old news)
+        if (probing_)
+        {
+            // Doubles once a round trip: a request sent since the last doubling came back let
+            // through. Only while calls wait for the rate (a client that does not use it earns none).
+            if (sent >= grown_at_ && now - last_refused_ <= std::chrono::seconds(1))
+            {
+                grown_at_ = now;
+                set_rate(2.0 * rate_, now);
+            }
+            return;
+        }
         const double t = std::chrono::duration<double>(now - last_decrease_).count();
         double cubic = scale * std::pow(t - k_, 3.0) + w_max_;
         // A client that does not use its rate does not earn more: unless calls were kept waiting
@@ -162,11 +189,13 @@ private:
     // answers have come back for a second or most of what was sent came back let through.
     // Before that, too few answers tell (none, at start-up): what was sent, per second of
     // sending (at least a tick, so that a first burst is not read as thousands a second).
-    double unpaced_rate(time_point now) const
+    double unpaced_rate(time_point now, bool& measured) const
     {
         const auto last = last_second(now);
         const double accepted = static_cast<double>(last.accepted);
-        if (now - answering_since_ >= std::chrono::seconds(1) || (last.accepted > 0 && 2 * last.accepted >= last.sent))
+        measured = now - answering_since_ >= std::chrono::seconds(1) ||
+                   (last.accepted > 0 && 2 * last.accepted >= last.sent);
+        if (measured)
             return std::max(min_rate, accepted);
         const double span = std::clamp(std::chrono::duration<double>(now - sending_since_).count(), 0.1, 1.0);
         return std::max({min_rate, accepted, static_cast<double>(last.sent) / span});
@@ -249,6 +278,9 @@ private:
     double rate_ = 0, capacity_ = 1, tokens_ = 0;
     time_point refilled_{}, hold_until_{};
     bool decreased_ = false;
+    bool probing_ = false;     // doubling per round trip after a throttle known from too little
+    bool probed_ = false;      // this episode began when a probe found the limit
+    time_point grown_at_{};    // when probing last doubled the rate
     bool accepted_since_decrease_ = false;
     double w_max_ = 0, k_ = 0;
     time_point last_refused_{};
