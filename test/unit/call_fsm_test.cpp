@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // One call's decisions (call_fsm.hpp) without sockets or clocks: every step, then seeded random
 // sequences of outcomes checked against the rules the call must keep whatever happens.
+#include "mock_clock.hpp"
+
 #include <finovy/impl/internal/call_fsm.hpp>
 
 #include <boost/test/unit_test.hpp>
@@ -13,15 +15,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct mock_clock
-{
-    using duration = std::chrono::milliseconds;
-    using rep = duration::rep;
-    using period = duration::period;
-    using time_point = std::chrono::time_point<mock_clock>;
-    static constexpr bool is_steady = true;
-    static time_point now() { return time_point{}; }
-};
+using mock_clock = finovy::test::basic_mock_clock<struct call_fsm_tests>;
 
 using fsm_t = call_fsm<mock_clock>;
 using tp = mock_clock::time_point;

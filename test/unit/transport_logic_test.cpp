@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // The transport's pure logic: endpoint parsing, retry decisions, backoff, the pool's
 // bookkeeping driven by a mock clock, and the answer parser fed byte by byte.
+#include "mock_clock.hpp"
+
 #include <finovy/impl/internal/answer_parser.hpp>
 #include <finovy/impl/internal/endpoint.hpp>
 #include <finovy/impl/internal/pool_state.hpp>
@@ -208,17 +210,7 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(pool)
 
-struct mock_clock
-{
-    using duration = std::chrono::milliseconds;
-    using rep = duration::rep;
-    using period = duration::period;
-    using time_point = std::chrono::time_point<mock_clock>;
-    static constexpr bool is_steady = true;
-    static inline time_point current{};
-    static time_point now() { return current; }
-    static void advance(duration d) { current += d; }
-};
+using mock_clock = finovy::test::basic_mock_clock<struct pool_tests>;
 
 struct fake_conn
 {

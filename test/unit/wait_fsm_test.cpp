@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Waiting for a status (wait_fsm.hpp) without sockets or clocks: every state, then seeded random
 // sequences of events checked against the rules a wait must keep whatever happens.
+#include "mock_clock.hpp"
+
 #include <finovy/impl/internal/wait_fsm.hpp>
 
 #include <boost/test/unit_test.hpp>
@@ -14,15 +16,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct mock_clock
-{
-    using duration = std::chrono::milliseconds;
-    using rep = duration::rep;
-    using period = duration::period;
-    using time_point = std::chrono::time_point<mock_clock>;
-    static constexpr bool is_steady = true;
-    static time_point now() { return time_point{}; }
-};
+using mock_clock = finovy::test::basic_mock_clock<struct wait_fsm_tests>;
 
 using fsm_t = wait_fsm<mock_clock>;
 using disk_fsm_t = wait_fsm<mock_clock, disk_target>;
