@@ -2,6 +2,8 @@
 // The rate governor's arithmetic and the retry budget, driven by a mock clock; and the proxy
 // helpers. Includes simulations of clients against a server that admits a fixed number of
 // requests in any one-second window (the model of the API), deterministic.
+#include "mock_clock.hpp"
+
 #include <finovy/impl/internal/endpoint.hpp>
 #include <finovy/impl/internal/proxy.hpp>
 #include <finovy/impl/internal/rate_control.hpp>
@@ -19,16 +21,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct mock_clock
-{
-    using duration = std::chrono::microseconds;
-    using rep = duration::rep;
-    using period = duration::period;
-    using time_point = std::chrono::time_point<mock_clock>;
-    static constexpr bool is_steady = true;
-    static inline time_point current{std::chrono::hours(1)};
-    static time_point now() { return current; }
-};
+using mock_clock = finovy::test::basic_mock_clock<struct governor_tests, std::chrono::microseconds,
+                                                  std::chrono::microseconds(std::chrono::hours(1)).count()>;
 
 using control = rate_control<mock_clock>;
 using tp = mock_clock::time_point;

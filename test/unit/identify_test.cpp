@@ -2,6 +2,8 @@
 // Telling a batch's hosts from others without I/O: the server's clock from Date headers, a host's
 // traits, the listing's marker, the identification rules, and a create round as a state machine
 // driven through every state with a mock clock, by examples and by seeded random sequences.
+#include "mock_clock.hpp"
+
 #include <finovy/impl/internal/create_round.hpp>
 #include <finovy/impl/internal/identify.hpp>
 #include <finovy/impl/internal/server_clock.hpp>
@@ -18,16 +20,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct mock_clock
-{
-    using duration = std::chrono::milliseconds;
-    using rep = duration::rep;
-    using period = duration::period;
-    using time_point = std::chrono::time_point<mock_clock>;
-    static constexpr bool is_steady = true;
-    static inline time_point current{std::chrono::hours(1)};
-    static time_point now() { return current; }
-};
+using mock_clock = finovy::test::basic_mock_clock<struct identify_tests, std::chrono::milliseconds,
+                                                  std::chrono::milliseconds(std::chrono::hours(1)).count()>;
 
 const time_point t0 = std::chrono::sys_days(std::chrono::year(2026) / 12 / 7) + 12h;
 
